@@ -1,0 +1,1 @@
+"""Base layer: parameter declarations, errors, random streams, domain enums."""

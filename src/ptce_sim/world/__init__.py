@@ -1,0 +1,1 @@
+"""World layer: the Mesa model of one territory, its state, metrics and runs."""

@@ -1,0 +1,42 @@
+"""The root of the parameter tree: one group per rule, plus the territory and the run.
+
+Dotted keys are ``group.name`` (``turnover.rate``, ``trust.gain``). The defaults *are* the
+baseline scenario; ``scenarios/baseline.toml`` spells them out and a test keeps the two
+equal. ``ptce-sim params`` prints the whole table; ``docs/parameters.md`` is generated
+from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ptce_sim.base.params import param
+from ptce_sim.rules.cooperation import CooperationParams
+from ptce_sim.rules.trust import TrustParams
+from ptce_sim.rules.turnover import TurnoverParams
+from ptce_sim.world.territory import TerritoryParams
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunParams:
+    """Horizon of a run."""
+
+    steps: int = param(
+        240,
+        lo=1,
+        hi=1200,
+        unit="months",
+        role="structure",
+        doc="months simulated (240 = 20 years)",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Parameters:
+    """All parameters of one run, grouped by rule."""
+
+    run: RunParams = field(default_factory=RunParams)
+    territory: TerritoryParams = field(default_factory=TerritoryParams)
+    cooperation: CooperationParams = field(default_factory=CooperationParams)
+    trust: TrustParams = field(default_factory=TrustParams)
+    turnover: TurnoverParams = field(default_factory=TurnoverParams)
