@@ -1,0 +1,135 @@
+"""``run_one(scenario, seed) -> RunResult``: the one entry point for every user of the model.
+
+The CLI, sweeps, sensitivity analyses, the web view and notebooks all call this function,
+so a run means the same everywhere. :func:`write_run` stores a result atomically: files are
+written into a hidden sibling folder that is renamed into place only when complete, so an
+interrupted run never leaves a half-written output directory.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version as pkg_version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import ptce_sim
+from ptce_sim.base.errors import ConfigError
+from ptce_sim.base.params import nested_dict
+from ptce_sim.world.metrics import describe
+from ptce_sim.world.model import TerritoryModel
+from ptce_sim.world.scenario import Scenario
+from ptce_sim.world.summary import summarise
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RunResult:
+    """What one run produces."""
+
+    timeseries: pd.DataFrame  # one row per month, one column per metric
+    summary: dict[str, Any]  # per-run summaries (see world/summary.py)
+    meta: dict[str, Any]  # provenance: versions, seed, resolved parameters, policy log
+
+
+def calendar(start: str, months: int) -> list[str]:
+    """Calendar labels ``YYYY-MM`` for ``months`` months from ``start`` (``YYYY-MM``)."""
+    year, month = int(start[:4]), int(start[5:7]) - 1
+    return [f"{year + (month + i) // 12:04d}-{(month + i) % 12 + 1:02d}" for i in range(months)]
+
+
+def run_one(scenario: Scenario | None = None, seed: int = 1, progress: Progress | None = None) -> RunResult:
+    """Run a scenario once with a root seed; same scenario and seed -> identical result."""
+    spec = scenario if scenario is not None else Scenario()
+    model = TerritoryModel(spec, seed=seed)
+    steps = spec.params.run.steps
+    for t in range(steps):
+        model.step()
+        if progress is not None:
+            progress(t + 1, steps)
+    frame = model.recorder.frame()
+    if spec.start:
+        frame.insert(1, "date", calendar(spec.start, len(frame)))
+    summary = summarise(model, frame)
+    meta = {
+        "ptce_sim": ptce_sim.__version__,
+        "mesa": pkg_version("mesa"),
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "scenario": spec.name,
+        "scenario_file": spec.path,
+        "description": spec.description,
+        "sources": list(spec.sources),
+        "start": spec.start,
+        "seed": seed,
+        "parameters": nested_dict(spec.params),
+        "policies": [
+            {"at": p.at, "set": dict(p.updates), "source": p.source} for p in spec.policies
+        ],
+        "policy_log": model.policy_log,
+        "metrics": describe(),
+    }
+    return RunResult(frame, summary, meta)
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN: write null, so any JSON reader can load our files."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        return _clean(value.item())
+    return value
+
+
+def _dump(obj: Any, path: Path) -> None:
+    path.write_text(json.dumps(_clean(obj), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse to write into an existing, non-empty folder (never overwrite results)."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError(
+            "output folder exists and is not empty; choose another --out", str(out)
+        )
+
+
+def write_run(result: RunResult, out: Path) -> Path:
+    """Write ``timeseries.parquet``, ``timeseries.csv``, ``summary.json``, ``run.json``.
+
+    Atomic: everything is written to a temporary sibling folder, then renamed to ``out``.
+    """
+    out = Path(out)
+    check_out_dir(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        table = result.timeseries
+        table.to_parquet(tmp / "timeseries.parquet", index=False)
+        table.to_csv(tmp / "timeseries.csv", index=False)
+        _dump(result.summary, tmp / "summary.json")
+        meta = dict(result.meta)
+        meta["command"] = sys.argv
+        _dump(meta, tmp / "run.json")
+        if out.exists():
+            out.rmdir()  # empty, checked above
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
