@@ -222,9 +222,11 @@ def check_key(root: Any, key: str, source: str | None) -> ParamSpec:
         return index[key]
     hint = suggest(key, index)
     if hint is None and "." not in key:
-        hint = suggest(key, [k.rsplit(".", 1)[1] for k in index])
-        if hint is not None:
-            hint += " (keys are written group.name)"
+        by_name = {k.rsplit(".", 1)[1]: k for k in index}
+        close = suggest(key, by_name)
+        if close is not None:
+            name = close.split("'")[1]
+            hint = f"did you mean '{by_name[name]}'? (keys are written group.name)"
     raise ConfigError("unknown parameter", source, key, hint=hint)
 
 
@@ -245,7 +247,7 @@ def apply_updates(params: T, updates: Mapping[str, Any], source: str | None = No
         try:
             new_groups[group] = dataclasses.replace(getattr(params, group), **changes)
         except ConfigError as err:
-            raise err.at(source) if source and not err.source else err
+            raise (err.at(source) if source and not err.source else err) from None
     return dataclasses.replace(params, **new_groups)  # type: ignore[type-var]
 
 

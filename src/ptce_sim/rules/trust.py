@@ -151,9 +151,10 @@ def baseline_trust(homophily: ArrayLike, history: ArrayLike, p: TrustParams) -> 
     """Baseline ``tau0`` towards which person trust relaxes; in [0, 1] by construction."""
     h = np.asarray(homophily, dtype=float)
     n = np.asarray(history, dtype=float)
-    return (
+    tau0 = (
         p.baseline + p.homophily_weight * h + p.history_weight * (-np.expm1(-n / p.history_scale))
     )
+    return np.minimum(tau0, 1.0)  # the parameter check tolerates a 1e-12 round-off
 
 
 def after_success(tau: ArrayLike, gain: float) -> F:

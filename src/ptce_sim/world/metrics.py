@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ptce_sim.base.domain import ProjectKind
+from ptce_sim.world import kernels
 
 if TYPE_CHECKING:
     from ptce_sim.world.model import TerritoryModel
@@ -43,112 +45,128 @@ def describe() -> dict[str, str]:
     return {name: (f.__doc__ or "").strip().splitlines()[0] for name, f in METRICS.items()}
 
 
-for _k, _name in enumerate(KIND_NAMES):
-
-    def _started(model: TerritoryModel, k: int = _k) -> float:
-        return float(model.counts.started[k])
-
-    def _completed(model: TerritoryModel, k: int = _k) -> float:
-        return float(model.counts.completed[k])
-
-    _started.__doc__ = f"Cooperation projects of kind {_name} started this month."
-    _completed.__doc__ = f"Cooperation projects of kind {_name} completed this month."
-    metric(f"started_{_name}")(_started)
-    metric(f"completed_{_name}")(_completed)
-
-
-@metric("started")
-def started(model: TerritoryModel) -> float:
-    """Cooperation projects started this month, all kinds."""
-    return float(model.counts.started.sum())
-
-
-@metric("completed")
-def completed(model: TerritoryModel) -> float:
-    """Cooperation projects completed this month, all kinds."""
-    return float(model.counts.completed.sum())
+_N = len(KIND_NAMES)
+#: Position of each built-in metric in the array :func:`month_snapshot` returns.
+SNAPSHOT = {
+    "mean_person_trust": 0,
+    "mean_org_trust": 1,
+    "vacant_posts": 2,
+    "fte_share_cooperating": 3,
+    "coop_revenue_share": 4,
+    "coops_per_org_year": 5,
+    "mean_perceived_return": 6,
+    "active_projects": 7,
+    "ties_lost": 8,
+    "persons_departed": 9,
+    "partner_homophily": 10,
+    "started": 11,
+    "completed": 12,
+    "succeeded": 13,
+    **{f"started_{k}": 14 + i for i, k in enumerate(KIND_NAMES)},
+    **{f"completed_{k}": 14 + _N + i for i, k in enumerate(KIND_NAMES)},
+    **{f"succeeded_{k}": 14 + 2 * _N + i for i, k in enumerate(KIND_NAMES)},
+}
 
 
-@metric("succeeded")
-def succeeded(model: TerritoryModel) -> float:
-    """Completed projects that succeeded this month."""
-    return float(model.counts.succeeded.sum())
+def month_snapshot(model: TerritoryModel) -> NDArray[np.float64]:
+    """Every built-in metric of the current month, computed in one compiled pass.
 
-
-@metric("active_projects")
-def active_projects(model: TerritoryModel) -> float:
-    """Projects under way at the end of the month."""
-    return float(model.projects.n_active())
-
-
-@metric("mean_person_trust")
-def mean_person_trust(model: TerritoryModel) -> float:
-    """Mean person-level trust over persons in post whose organisations have cooperated."""
-    return model.relations.mean_person_trust()
-
-
-@metric("mean_org_trust")
-def mean_org_trust(model: TerritoryModel) -> float:
-    """Mean organisation-level trust over pairs of organisations that have cooperated."""
-    return model.relations.mean_org_trust()
-
-
-@metric("ties_lost")
-def ties_lost(model: TerritoryModel) -> float:
-    """Person-to-person ties (persons who worked together) lost to exits this month."""
-    return float(model.counts.ties_lost)
-
-
-@metric("persons_departed")
-def persons_departed(model: TerritoryModel) -> float:
-    """Boundary spanners who left their organisation this month."""
-    return float(model.counts.departed)
-
-
-@metric("vacant_posts")
-def vacant_posts(model: TerritoryModel) -> float:
-    """Posts of boundary spanners vacant at the end of the month."""
-    return float((model.vacancy > 0).sum())
-
-
-@metric("fte_share_cooperating")
-def fte_share_cooperating(model: TerritoryModel) -> float:
-    """Share of the organisations' FTE spent on cooperation projects."""
-    return float(model.time_used.sum() / model.orgs.fte.sum())
-
-
-@metric("coop_revenue_share")
-def coop_revenue_share(model: TerritoryModel) -> float:
-    """Share of market organisations' revenue from cooperation projects (last 12 months)."""
-    market = model.orgs.is_market
-    months = min(model.month + 1, 12)
-    gained = model.revenue_gains[:, market].sum() * 12.0 / months
-    base = model.orgs.revenue[market].sum()
-    return float(gained / (base + gained)) if base + gained > 0 else float("nan")
-
-
-@metric("coops_per_org_year")
-def coops_per_org_year(model: TerritoryModel) -> float:
-    """Projects started over the last 12 months per organisation (annualised early on)."""
+    Why: the recorder calls each metric every month, and one numpy reduction per metric
+    cost more than the month's simulation. The array is cached until the model steps
+    again; the metric functions below read their entry (:data:`SNAPSHOT`).
+    """
+    cache = model.__dict__.get("_snapshot")
+    if cache is not None and cache[0] == model.steps:
+        return cache[1]
+    out = np.empty(14 + 3 * _N)
+    rel = model.relations
     rec = model.recorder
-    t = model.month
-    col = rec.column_index["started"]
-    lo = max(0, t - 11)
-    total = rec.data[lo:t, col].sum() + model.counts.started.sum()
-    return float(total * 12.0 / (t - lo + 1) / model.orgs.n)
-
-
-@metric("partner_homophily")
-def partner_homophily(model: TerritoryModel) -> float:
-    """Mean value homophily H between initiators and partners of projects started this month."""
+    pt = model.projects
     c = model.counts
-    return c.pair_homophily / c.pairs if c.pairs else float("nan")
+    kernels.month_stats(
+        out,
+        model.present,
+        model.vacancy,
+        rel.history,
+        rel.tau0,
+        rel.sum_dev,
+        rel.theta,
+        model.time_used,
+        model.fte_total,
+        model.revenue_gains,
+        model.orgs.is_market,
+        model.market_revenue,
+        model.month,
+        model.perceived_return,
+        rec.data,
+        rec.column_index["started"],
+        pt.active,
+        pt.size,
+        c.started,
+        c.completed,
+        c.succeeded,
+        c.ties_lost,
+        c.departed,
+        c.pair_stats,
+        model.orgs.n,
+    )
+    model.__dict__["_snapshot"] = (model.steps, out)
+    return out
 
 
-@metric("mean_perceived_return")
-def mean_perceived_return(model: TerritoryModel) -> float:
-    """Mean perceived return on cooperation time (k€ per FTE-month)."""
-    return float(model.perceived_return.mean())
+def _from_snapshot(name: str, doc: str) -> Metric:
+    i = SNAPSHOT[name]
+
+    def read(model: TerritoryModel) -> float:
+        return float(month_snapshot(model)[i])
+
+    read.__doc__ = doc
+    read.__name__ = read.__qualname__ = name
+    read.snapshot_index = i  # type: ignore[attr-defined]  # lets the recorder batch reads
+    return metric(name)(read)
+
+
+for _name in KIND_NAMES:
+    _from_snapshot(f"started_{_name}", f"Cooperation projects of kind {_name} started this month.")
+    _from_snapshot(
+        f"completed_{_name}", f"Cooperation projects of kind {_name} completed this month."
+    )
+
+_from_snapshot("started", "Cooperation projects started this month, all kinds.")
+_from_snapshot("completed", "Cooperation projects completed this month, all kinds.")
+_from_snapshot("succeeded", "Completed projects that succeeded this month.")
+_from_snapshot("active_projects", "Projects under way at the end of the month.")
+_from_snapshot(
+    "mean_person_trust",
+    "Mean person-level trust over persons in post whose organisations have cooperated.",
+)
+_from_snapshot(
+    "mean_org_trust",
+    "Mean organisation-level trust over pairs of organisations that have cooperated.",
+)
+_from_snapshot(
+    "ties_lost", "Person-to-person ties (persons who worked together) lost to exits this month."
+)
+_from_snapshot("persons_departed", "Boundary spanners who left their organisation this month.")
+_from_snapshot("vacant_posts", "Posts of boundary spanners vacant at the end of the month.")
+_from_snapshot(
+    "fte_share_cooperating", "Share of the organisations' FTE spent on cooperation projects."
+)
+_from_snapshot(
+    "coop_revenue_share",
+    "Share of market organisations' revenue from cooperation projects (last 12 months).",
+)
+_from_snapshot(
+    "coops_per_org_year",
+    "Projects started over the last 12 months per organisation (annualised early on).",
+)
+_from_snapshot(
+    "partner_homophily",
+    "Mean value homophily H between initiators and partners of projects started this month.",
+)
+_from_snapshot(
+    "mean_perceived_return", "Mean perceived return on cooperation time (k€ per FTE-month)."
+)
 
 
 class MetricRecorder:
@@ -160,12 +178,25 @@ class MetricRecorder:
         self.column_index = {name: i for i, name in enumerate(self.names)}
         self.data = np.full((steps, len(self.names)), np.nan)
         self.months = 0
+        # Built-in metrics are read from the month's snapshot in one fancy-index copy.
+        fast = [i for i, f in enumerate(self.functions) if hasattr(f, "snapshot_index")]
+        self._fast_cols = np.array(fast, dtype=np.int64)
+        self._fast_src = np.array(
+            [self.functions[i].snapshot_index for i in fast],  # type: ignore[attr-defined]
+            dtype=np.int64,
+        )
+        self._slow = [(i, f) for i, f in enumerate(self.functions) if i not in set(fast)]
+        self._all_fast = not self._slow
 
     def record(self, model: TerritoryModel, t: int) -> None:
         if t >= len(self.data):  # stepping beyond the planned horizon (notebooks)
             self.data = np.vstack([self.data, np.full_like(self.data, np.nan)])
         row = self.data[t]
-        for i, f in enumerate(self.functions):
+        if self._all_fast:
+            np.take(month_snapshot(model), self._fast_src, out=row)
+        elif len(self._fast_cols):
+            row[self._fast_cols] = month_snapshot(model)[self._fast_src]
+        for i, f in self._slow:
             row[i] = f(model)
         self.months = t + 1
 

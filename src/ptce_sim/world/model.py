@@ -28,12 +28,12 @@ from ptce_sim.base.params import apply_updates, get_value
 from ptce_sim.base.rng import make_streams
 from ptce_sim.rules import cooperation as coop
 from ptce_sim.rules import trust as trust_rule
-from ptce_sim.rules import turnover as turnover_rule
+from ptce_sim.world import kernels
 from ptce_sim.world.agents import Organisation
 from ptce_sim.world.metrics import MetricRecorder
 from ptce_sim.world.partnering import propose
-from ptce_sim.world.projects import ProjectTable
-from ptce_sim.world.relations import Relations, occurrence_rank
+from ptce_sim.world.projects import DEFAULT_WIDTH, ProjectTable
+from ptce_sim.world.relations import Relations
 from ptce_sim.world.scenario import Scenario
 from ptce_sim.world.territory import generate
 
@@ -48,22 +48,87 @@ class MonthCounts:
         "arrived",
         "completed",
         "departed",
-        "pair_homophily",
-        "pairs",
+        "pair_stats",
         "started",
         "succeeded",
         "ties_lost",
     )
 
     def __init__(self) -> None:
-        self.started = np.zeros(N_KINDS, dtype=np.int64)
-        self.completed = np.zeros(N_KINDS, dtype=np.int64)
-        self.succeeded = np.zeros(N_KINDS, dtype=np.int64)
+        kinds = np.zeros((3, N_KINDS), dtype=np.int64)
+        self.started, self.completed, self.succeeded = kinds
         self.departed = 0
         self.arrived = 0
         self.ties_lost = 0
-        self.pair_homophily = 0.0  # sum of H over initiator-partner pairs started
-        self.pairs = 0
+        self.pair_stats = np.zeros(2)  # sum of H over initiator-partner pairs started, pairs
+
+    @property
+    def pair_homophily(self) -> float:
+        """Sum of value homophily H over the initiator-partner pairs started this month."""
+        return float(self.pair_stats[0])
+
+    @property
+    def pairs(self) -> int:
+        """Initiator-partner pairs of the projects started this month."""
+        return int(self.pair_stats[1])
+
+
+class Derived:
+    """Parameters flattened for the compiled kernels; rebuilt when a policy changes them."""
+
+    def __init__(self, model: TerritoryModel) -> None:
+        p = model.params
+        cp = p.cooperation
+        self.costs = cp.costs()
+        self.values = cp.values()
+        self.time_saving = float(cp.animation_time_saving)
+        self.m = int(min(cp.candidates, model.orgs.n - 1))
+        least = float(self.costs.min() * (1.0 - cp.animation_time_saving))
+        self.search = np.array(
+            [cp.search_rate, cp.search_rate_animation, cp.search_rate_catalyst, least], dtype=float
+        )
+        self.fpar = np.array(
+            [
+                cp.previous_partner_weight,
+                cp.pole_weight,
+                model.personal_weight,
+                cp.opportunity_cost,
+                cp.trust_weight,
+                cp.threshold,
+                cp.choice_sharpness,
+            ],
+            dtype=float,
+        )
+        self.ipar = np.array([self.m, cp.max_partners], dtype=np.int64)
+        self.p_geo = float(1.0 - cp.extra_partner_prob)
+        self.duration = np.array([cp.duration_min, cp.duration_max + 1], dtype=np.int64)
+        self.slot_draws = int(cp.max_partners) + 1
+        n = model.orgs.n
+        #: uniforms per searcher: kind, n candidate keys, partners, m choice keys,
+        #: duration, one per participant, acceptance order (partnering.py)
+        self.search_draws = 1 + n + 1 + self.m + 1 + self.slot_draws + 1
+        self.coef = np.array(
+            [
+                cp.success_intercept,
+                cp.success_trust,
+                cp.success_complementarity,
+                cp.success_animation,
+                cp.opportunity_cost,
+                cp.failure_share,
+                cp.payoff_noise,
+            ],
+            dtype=float,
+        )
+        tp = p.turnover
+        self.turnover = (
+            float(tp.rate),
+            int(tp.vacancy_min),
+            int(tp.vacancy_max),
+            float(p.territory.leader_share),
+            float(tp.handover),
+            float(tp.handover_animation),
+        )
+        self.learning = (float(cp.learning_rate), float(cp.aspiration_rate))
 
 
 class TerritoryModel(mesa.Model):
@@ -113,12 +178,18 @@ class TerritoryModel(mesa.Model):
         self.sim = coop.similarity(orgs.competences)
         diff = orgs.position[:, None, :] - orgs.position[None, :, :]
         self.distance = np.sqrt((diff**2).sum(axis=2))
+        self.pole_index = np.full(n, -1, dtype=np.int64)  # pole_of for the kernels
         self._derive_search_weights()
         self.relations = Relations(self.homophily, self.present, self.params.trust)
+        self._no_due = np.zeros(0, dtype=np.int64)
+        self._due_success = np.zeros(0, dtype=bool)
+        self.realised = np.zeros((0, DEFAULT_WIDTH))
 
         self.projects = ProjectTable()
         self.counts = MonthCounts()
         self.revenue_gains = np.zeros((12, n))  # ring buffer of monthly revenue from projects
+        self.fte_total = float(orgs.fte.sum())
+        self.market_revenue = float(orgs.revenue[orgs.is_market].sum())
         self.recorder = MetricRecorder(self.params.run.steps)
         self.organisations = [Organisation(self, i) for i in range(n)]
 
@@ -157,163 +228,110 @@ class TerritoryModel(mesa.Model):
                 self.personal_weight = float(trust_rule.personal_weight(0.0, self.params.trust))
             if self.params.cooperation != old.cooperation:
                 self._derive_search_weights()
+            self.derived = Derived(self)
 
     def turnover(self) -> None:
-        """Phase 2: vacancies run out (newcomers arrive), then persons leave."""
-        tp = self.params.turnover
-        rng = self.streams["turnover"]
-        u_exit = rng.random((self.orgs.n, S))
-        u_vacancy = rng.random((self.orgs.n, S))
-        u_leader = rng.random((self.orgs.n, S))
+        """Phase 2: vacancies run out (newcomers arrive), then persons leave.
 
-        self.tenure += self.present
-        waiting = self.vacancy > 0
-        self.vacancy[waiting] -= 1
-        arrive = waiting & (self.vacancy == 0)
-        leave = turnover_rule.exits(self.present, u_exit, tp.rate)
-
-        arrivals = np.flatnonzero(arrive.ravel())
-        if len(arrivals):
-            self.present[arrive] = True
-            self.tenure[arrive] = 0
-            self.gen[arrive] += 1
-            lp = self.params.territory.leader_share
-            self.is_leader[arrive] = (u_leader < lp)[arrive] & self.ess_slots[arrive]
-            psi = turnover_rule.handover(self.animation[arrivals // S], tp)
-            self.relations.add_persons(arrivals, psi)
-            self.counts.arrived = len(arrivals)
-
-        departures = np.flatnonzero(leave.ravel())
-        if len(departures):
-            self.present[leave] = False
-            self.is_leader[leave] = False
-            self.vacancy[leave] = turnover_rule.vacancy_months(
-                u_vacancy, tp.vacancy_min, tp.vacancy_max
-            )[leave]
-            # A vacancy of 0 months: the newcomer arrives next month.
-            self.vacancy[leave] = np.maximum(self.vacancy[leave], 1)
-            self.counts.ties_lost = self.relations.remove_persons(departures)
-            self.counts.departed = len(departures)
-
-        changed = np.unique(np.r_[arrivals, departures] // S)
-        self.relations.refresh_rows(changed)
+        Uniforms are drawn for every person slot every month (exit, vacancy length,
+        newcomer's leadership), whatever its state: ``rules/turnover.py``.
+        """
+        u = self.streams["turnover"].random((3, self.orgs.n, S))
+        rate, vmin, vmax, leader_share, psi0, psi_a = self.derived.turnover
+        rel = self.relations
+        arrived, departed, lost = kernels.turnover(
+            u,
+            self.present,
+            self.vacancy,
+            self.tenure,
+            self.gen,
+            self.is_leader,
+            self.ess_slots,
+            self.animation,
+            rate,
+            vmin,
+            vmax,
+            leader_share,
+            psi0,
+            psi_a,
+            rel.theta,
+            rel.tau0,
+            rel.scaled,
+            rel.scale,
+            rel.tie,
+            rel.best_dev,
+            rel.sum_dev,
+        )
+        c = self.counts
+        c.arrived, c.departed, c.ties_lost = arrived, departed, lost
 
     def start_projects(self, t: int) -> None:
         """Phase 3: partner search; projects agreed on both sides start."""
-        new = propose(self, t)
-        if new is None:
-            return
-        self.projects.add(new)
-        members = new.members
-        is_member = members >= 0
-        np.add.at(
-            self.time_used,
-            members[is_member],
-            np.broadcast_to(new.cost[:, None], members.shape)[is_member],
-        )
-        self.counts.started += np.bincount(new.kind, minlength=N_KINDS)
-        initiators, partners = members[:, :1], members[:, 1:]
-        ok = partners >= 0
-        self.counts.pair_homophily += float(
-            self.homophily[np.broadcast_to(initiators, partners.shape)[ok], partners[ok]].sum()
-        )
-        self.counts.pairs += int(ok.sum())
+        propose(self, t)
 
     def complete_projects(self, t: int) -> np.ndarray:
         """Phase 4: projects that end this month succeed or fail; participants gain."""
-        due = self.projects.due(t)
-        if len(due) == 0:
-            return due
-        cp = self.params.cooperation
         pt = self.projects
+        k = kernels.count_due(pt.active, pt.end, pt.size, t)
+        if k == 0:
+            return self._no_due
         rng = self.streams["outcome"]
-        members = pt.members[due]
-        is_member = members >= 0
-        safe = np.where(is_member, members, 0)
-        width = members.shape[1]
-        pair = is_member[:, :, None] & is_member[:, None, :] & ~np.eye(width, dtype=bool)[None]
-        trust = self.relations.effective(safe[:, :, None], safe[:, None, :], self.personal_weight)
-        mean_trust = (trust * pair).sum(axis=(1, 2)) / np.maximum(pair.sum(axis=(1, 2)), 1)
-        anim = (self.animation[safe] * is_member).sum(axis=1) / is_member.sum(axis=1)
-        prob = coop.success_probability(mean_trust, pt.comp[due], anim, cp)
-        success = rng.random(len(due)) < prob
-        noise = rng.standard_normal(members.shape)
-
-        kind = pt.kind[due]
-        duration = (pt.end[due] - pt.start[due])[:, None]
-        gain = coop.gains(
-            cp.values()[kind][:, None],
-            pt.fit[due],
-            pt.nominal_cost[due][:, None],
-            duration,
-            success[:, None],
+        u_success = rng.random(k)
+        noise = rng.standard_normal((k, pt.width))
+        c = self.counts
+        due, self._due_success, self.realised = kernels.complete(
+            t,
+            k,
+            pt.active,
+            pt.end,
+            pt.start,
+            pt.kind,
+            pt.members,
+            pt.cost,
+            pt.nominal_cost,
+            pt.fit,
+            pt.comp,
+            pt.success,
+            self.relations.tau0,
+            self.relations.best_dev,
+            self.relations.theta,
+            self.personal_weight,
+            self.animation,
+            self.orgs.is_market,
+            self.derived.values,
+            self.derived.coef,
+            u_success,
             noise,
-            cp,
-        )
-        gain = np.where(is_member, gain, 0.0)
-        self.realised = gain / (pt.cost[due][:, None] * duration)
-
-        pt.active[due] = False
-        pt.success[due] = success
-        np.subtract.at(
             self.time_used,
-            members[is_member],
-            np.broadcast_to(pt.cost[due][:, None], members.shape)[is_member],
+            self.revenue_gains[t % 12],
+            c.completed,
+            c.succeeded,
         )
-        np.maximum(self.time_used, 0.0, out=self.time_used)  # float round-off
-        self.counts.completed += np.bincount(kind, minlength=N_KINDS)
-        self.counts.succeeded += np.bincount(kind[success], minlength=N_KINDS)
-
-        # Revenue for market members from commercial and R&D projects.
-        sells = np.isin(kind, (ProjectKind.COMMERCIAL, ProjectKind.RND))[:, None] & is_member
-        sells &= self.orgs.is_market[safe]
-        row = self.revenue_gains[t % 12]
-        row[:] = 0.0
-        np.add.at(row, members[sells], gain[sells])
-        self._due_success = success
         return due
 
     def update_trust(self, due: np.ndarray) -> None:
-        """Phase 5: outcomes change person trust; organisation trust follows; relaxation."""
+        """Phase 5: outcomes change person trust; organisation trust follows; relaxation.
+
+        Only persons still in post, and the same persons, carry the experience.
+        """
         if len(due):
             pt = self.projects
-            members, slots, gens = pt.members[due], pt.slots[due], pt.gens[due]
-            width = members.shape[1]
-            a_idx, b_idx = np.triu_indices(width, k=1)
-            ma, mb = members[:, a_idx], members[:, b_idx]
-            ok = (ma >= 0) & (mb >= 0)
-            success = np.broadcast_to(self._due_success[:, None], ma.shape)[ok]
-            oa, ob = ma[ok], mb[ok]
-            sa, sb = slots[:, a_idx][ok], slots[:, b_idx][ok]
-            ga, gb = gens[:, a_idx][ok], gens[:, b_idx][ok]
-            # Only persons still in post, and the same persons, carry the experience.
-            same = (
-                self.present[oa, sa]
-                & (self.gen[oa, sa] == ga)
-                & self.present[ob, sb]
-                & (self.gen[ob, sb] == gb)
+            self.relations.record_completed(
+                due, self._due_success, pt.members, pt.slots, pt.gens, self.gen
             )
-            pa, pb = oa * S + sa, ob * S + sb
-            self.relations.record_outcomes(pa[same], pb[same], success[same], oa, ob)
         self.relations.month_passes(0.0)
 
     def learn(self, due: np.ndarray) -> None:
         """Phase 6: realised returns update perceived return; aspiration follows."""
-        cp = self.params.cooperation
-        if len(due):
-            members = self.projects.members[due]
-            is_member = members >= 0
-            who, r = members[is_member], self.realised[is_member]
-            rank = occurrence_rank(who)
-            for k in range(int(rank.max()) + 1):
-                sel = rank == k
-                self.perceived_return[who[sel]] = coop.learn(
-                    self.perceived_return[who[sel]], r[sel], cp.learning_rate
-                )
-        self.aspiration = coop.aspire(self.aspiration, self.perceived_return, cp.aspiration_rate)
+        rate, mu = self.derived.learning
+        realised = self.realised if len(due) else self.realised[:0]
+        kernels.learn(
+            due, self.projects.members, realised, self.perceived_return, self.aspiration, rate, mu
+        )
 
     # -- helpers --------------------------------------------------------------------------
     def _derive_search_weights(self) -> None:
         """Acquaintance weights depend on cooperation parameters: recompute on change."""
         cp = self.params.cooperation
         self.acquaintance = np.exp(-self.distance / cp.acquaintance_range) + cp.random_weight
+        self.derived = Derived(self)

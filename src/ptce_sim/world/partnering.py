@@ -1,9 +1,21 @@
 """Phase 3 of a month: partner search and project proposals (ODD §7.4).
 
-Gathers the state the cooperation rule needs, calls its pure functions, and returns the
-projects that start. Scores use last month's state for everyone (synchronous update);
+Gathers the state the cooperation rule needs, draws the random numbers from the
+``search`` stream, and runs the search in compiled kernels (the equations are those of
+``ptce_sim.rules.cooperation``; its pure-numpy functions are the reference the kernels
+are tested against). Scores use last month's state for everyone (synchronous update);
 only the final check of free time runs through the proposals one by one, in a random
-order, so that nobody commits more time than it has.
+order, so that nobody commits more time than it has. Projects that start are written
+straight into the model's :class:`~ptce_sim.world.projects.ProjectTable`.
+
+Random draws from the ``search`` stream, two a month: who searches (one uniform per
+organisation), then one row of uniforms per searcher, whose columns give, in order (see
+``_COLUMNS``): the project kind; a Gumbel key per organisation for the candidates
+(``-log(-log(1 - u))``); the number of partners (geometric, by sequential search); a
+Gumbel key per candidate for the softmax choice; the duration (uniform on
+``[duration_min, duration_max]``); one uniform per participant for the person it
+assigns; and a key whose rank gives the order in which proposals are accepted (a
+uniformly random order). Every row is drawn, and used, whatever its searcher decides.
 """
 
 from __future__ import annotations
@@ -11,188 +23,418 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
+from numba import njit
 
-from ptce_sim.base.domain import OrgKind, ProjectKind
+from ptce_sim.base.domain import MAX_PERSONS, OrgKind, ProjectKind
 from ptce_sim.rules import cooperation as coop
-from ptce_sim.world.projects import NewProjects
+from ptce_sim.world.kernels import kind_fit
 
 if TYPE_CHECKING:
     from ptce_sim.world.model import TerritoryModel
+
+S = MAX_PERSONS
+_RND = int(ProjectKind.RND)
+_RT = int(OrgKind.RT)
 
 _CUM_PROPENSITY = np.cumsum(coop.KIND_PROPENSITY, axis=1)
 _CUM_PROPENSITY[:, -1] = 1.0
 
 
-def propose(model: TerritoryModel, t: int) -> NewProjects | None:
-    """Who searches, whom they consider, who agrees: the projects starting in month ``t``."""
-    p = model.params.cooperation
-    orgs = model.orgs
+def propose(model: TerritoryModel, t: int) -> int:
+    """Who searches, whom they consider, who agrees; start the agreed projects in month ``t``.
+
+    Returns the number of projects started (they are added to ``model.projects``, and
+    their time and counts booked on the model).
+    """
+    d = model.derived
     rng = model.streams["search"]
-    n = orgs.n
-
-    animation = model.animation  # (n,) 0 outside a pole
-    costs_nom = p.costs()
-    free = orgs.time_budget - model.time_used
-    open_to_work = ~(model.vacancy > 0).any(axis=1) & model.present.any(axis=1)
-    available = open_to_work & (free >= costs_nom.min() * (1.0 - p.animation_time_saving))
-
-    lam = coop.search_probability(animation, model.catalyst, p)
-    searching = np.flatnonzero(available & (rng.random(n) < lam))
-    s = len(searching)
-    if s == 0:
-        return None
-
-    # Project kind from the searcher's propensities; cost after the cell's help.
-    u_kind = rng.random(s)
-    kind = (u_kind[:, None] > _CUM_PROPENSITY[orgs.kind[searching]]).sum(axis=1)
-    nominal = costs_nom[kind]
-    cost = nominal * (1.0 - p.animation_time_saving * animation[searching])
-    has_time = free[searching] >= cost
-    searching, kind, nominal, cost = (
-        searching[has_time],
-        kind[has_time],
-        nominal[has_time],
-        cost[has_time],
+    n = model.orgs.n
+    free = np.empty(n)
+    available = np.empty(n, dtype=np.bool_)
+    searching = _searchers(
+        model.orgs.time_budget,
+        model.time_used,
+        model.vacancy,
+        model.present,
+        model.animation,
+        model.catalyst,
+        rng.random(n),
+        d.search,
+        free,
+        available,
     )
     s = len(searching)
     if s == 0:
-        return None
-
-    # Candidates: acquaintances by distance, previous partners, pole co-members, top-up.
-    weights = model.acquaintance[searching] + p.previous_partner_weight * (
-        model.relations.history[searching] > 0
-    )
-    if model.pole_of is not None:
-        same = (model.pole_of[searching][:, None] == model.pole_of[None, :]) & (
-            model.pole_of[searching][:, None] >= 0
-        )
-        weights = weights + p.pole_weight * same
-    eligible = available[None, :] & (free[None, :] >= cost[:, None])
-    eligible[np.arange(s), searching] = False
-    needs_rt = (kind == ProjectKind.RND) & (orgs.kind[searching] != OrgKind.RT)
-    eligible &= ~needs_rt[:, None] | (orgs.kind == OrgKind.RT)[None, :]
-    with np.errstate(divide="ignore"):
-        logw = np.where(eligible, np.log(weights), -np.inf)
-    m = min(p.candidates, n - 1)
-    cand = coop.gumbel_top_k(logw, rng.gumbel(size=logw.shape), m)  # (s, m)
-    valid = np.take_along_axis(eligible, cand, axis=1)
-
-    # Scores on both sides.
-    i = np.repeat(searching, m).reshape(s, m)
-    k = np.repeat(kind, m).reshape(s, m)
-    trust = model.relations.effective(i, cand, model.personal_weight)
-    homophily = model.homophily[i, cand]
-    fit_ij = coop.kind_fit(k, model.comp[i, cand], model.sim[i, cand])
-    fit_ji = coop.kind_fit(k, model.comp[cand, i], model.sim[cand, i])
-    rho = model.perceived_return
-    r_ij = coop.expected_return(fit_ij, rho[i], nominal[:, None], cost[:, None], p.opportunity_cost)
-    r_ji = coop.expected_return(
-        fit_ji, rho[cand], nominal[:, None], cost[:, None], p.opportunity_cost
-    )
-    alpha = orgs.alpha
-    s_ij = coop.score(trust, homophily, r_ij, alpha[i], p.trust_weight)
-    s_ji = coop.score(trust, homophily, r_ji, alpha[cand], p.trust_weight)
-    agree = valid & (s_ij >= p.threshold) & (s_ji >= p.threshold)
-
-    # How many partners, and which: softmax on the score without replacement.
-    wanted = np.minimum(rng.geometric(1.0 - p.extra_partner_prob, size=s), p.max_partners)
-    keys = np.where(agree, p.choice_sharpness * s_ij, -np.inf)
-    ranked = coop.gumbel_top_k(keys, rng.gumbel(size=keys.shape), m)
-    ranked_ok = np.take_along_axis(agree, ranked, axis=1)
-    chosen = np.take_along_axis(cand, ranked, axis=1)
-    duration = rng.integers(p.duration_min, p.duration_max + 1, size=s)
-    u_slot = rng.random((s, p.max_partners + 1))
-    order = rng.permutation(s)
-    return _commit(
-        model,
+        return 0
+    draws = rng.random((s, d.search_draws))
+    pt = model.projects
+    if d.slot_draws > pt.width:  # max_partners + 1 participants
+        wanted = _wanted(draws, n, d.p_geo, d.ipar[1], d.ipar[0])
+        if wanted + 1 > pt.width:
+            raise ValueError("project wider than the table")  # widened in a later version
+    pt._grow(pt.size + s)
+    rel = model.relations
+    c = model.counts
+    k = _partner(
         t,
         searching,
-        kind,
-        nominal,
-        cost,
-        wanted,
-        chosen,
-        ranked_ok,
-        duration,
-        u_slot,
-        order,
+        draws,
         free,
+        available,
+        _CUM_PROPENSITY,
+        d.costs,
+        d.time_saving,
+        model.animation,
+        d.p_geo,
+        d.duration,
+        d.fpar,
+        d.ipar,
+        model.acquaintance,
+        rel.history,
+        model.pole_index if model.pole_of is None else model.pole_of.astype(np.int64),
+        model.orgs.kind,
+        model.orgs.alpha,
+        model.homophily,
+        model.comp,
+        model.sim,
+        rel.tau0,
+        rel.best_dev,
+        rel.theta,
+        model.perceived_return,
+        model.present,
+        model.gen,
+        pt.size,
+        pt.kind,
+        pt.members,
+        pt.slots,
+        pt.gens,
+        pt.start,
+        pt.end,
+        pt.cost,
+        pt.nominal_cost,
+        pt.fit,
+        pt.comp,
+        pt.active,
+        model.time_used,
+        c.started,
+        c.pair_stats,
     )
+    pt.size += k
+    return k
 
 
-def _commit(
-    model: TerritoryModel,
-    t: int,
-    searching: NDArray[np.int64],
-    kind: NDArray[np.int64],
-    nominal: NDArray[np.float64],
-    cost: NDArray[np.float64],
-    wanted: NDArray[np.int64],
-    chosen: NDArray[np.int64],
-    ranked_ok: NDArray[np.bool_],
-    duration: NDArray[np.int64],
-    u_slot: NDArray[np.float64],
-    order: NDArray[np.int64],
-    free: NDArray[np.float64],
-) -> NewProjects | None:
-    """Accept proposals in random order while everyone involved still has the time."""
-    free_left = free.tolist()
-    width = int(wanted.max()) + 1
-    rows: list[tuple[int, list[int]]] = []
-    for r in order.tolist():
-        c = float(cost[r])
-        initiator = int(searching[r])
-        if free_left[initiator] < c:
+@njit(cache=True)
+def _searchers(
+    budget, used, vacancy, present, animation, catalyst, u, par, free, available
+):  # pragma: no cover - compiled
+    """Free time, availability and who searches (``rules.cooperation.search_probability``).
+
+    ``par`` = (lambda_0, lambda_A, lambda_E, least time a project can cost).
+    """
+    n = len(budget)
+    out = np.empty(n, dtype=np.int64)
+    s = 0
+    for i in range(n):
+        free[i] = budget[i] - used[i]
+        vacant = False
+        anyone = False
+        for k in range(vacancy.shape[1]):
+            if vacancy[i, k] > 0:
+                vacant = True
+            if present[i, k]:
+                anyone = True
+        available[i] = (not vacant) and anyone and free[i] >= par[3]
+        lam = min(max(par[0] + par[1] * animation[i] + par[2] * catalyst[i], 0.0), 1.0)
+        if available[i] and u[i] < lam:
+            out[s] = i
+            s += 1
+    return out[:s]
+
+
+@njit(cache=True)
+def _geometric(u, p):  # pragma: no cover - compiled
+    """Geometric draw (trials to the first success) from a uniform, by sequential search."""
+    x = 1
+    total = prod = p
+    q = 1.0 - p
+    while u > total:
+        prod *= q
+        total += prod
+        x += 1
+    return x
+
+
+@njit(cache=True)
+def _gumbel(u):  # pragma: no cover - compiled
+    """Gumbel draw from a uniform: ``-log(-log(1 - u))`` (``+inf`` when u == 0)."""
+    return -np.log(-np.log(1.0 - u))
+
+
+@njit(cache=True)
+def _wanted(draws, n, p_geo, max_partners, m):  # pragma: no cover - compiled
+    """Largest number of partners wanted this month."""
+    most = 0
+    for r in range(draws.shape[0]):
+        most = max(most, min(_geometric(draws[r, 1 + n], p_geo), max_partners))
+    return most
+
+
+@njit(cache=True)
+def _top(keys, m, out, best):  # pragma: no cover - compiled
+    """Indices of the ``m`` largest keys, best first (Gumbel-top-k, as ``gumbel_top_k``).
+
+    One pass with a small sorted buffer; ``out`` is filled even when fewer than ``m``
+    keys are finite (the caller checks eligibility). ``best`` is scratch of length m.
+    """
+    for c in range(m):
+        out[c] = -1
+        best[c] = -np.inf
+    for j in range(len(keys)):
+        x = keys[j]
+        if out[m - 1] >= 0 and not x > best[m - 1]:
             continue
-        team = [initiator]
-        for j, ok in zip(chosen[r].tolist(), ranked_ok[r].tolist(), strict=True):
-            if len(team) > wanted[r]:
+        pos = m - 1
+        while pos > 0 and (out[pos - 1] < 0 or x > best[pos - 1]):
+            out[pos] = out[pos - 1]
+            best[pos] = best[pos - 1]
+            pos -= 1
+        out[pos] = j
+        best[pos] = x
+
+
+@njit(cache=True)
+def _partner(
+    t,
+    searchers,
+    draws,
+    free,
+    available,
+    cum,
+    costs,
+    saving,
+    animation,
+    p_geo,
+    dur,
+    fpar,
+    ipar,
+    acquaintance,
+    history,
+    pole_of,
+    org_kind,
+    alpha,
+    homophily,
+    comp,
+    sim,
+    tau0,
+    best_dev,
+    theta,
+    rho,
+    present,
+    gen,
+    size,
+    pt_kind,
+    pt_members,
+    pt_slots,
+    pt_gens,
+    pt_start,
+    pt_end,
+    pt_cost,
+    pt_nominal,
+    pt_fit,
+    pt_comp,
+    pt_active,
+    time_used,
+    started,
+    pair_stats,
+):  # pragma: no cover - compiled
+    """Kinds, candidates, scores on both sides, partner choice, acceptance in random order.
+
+    ``draws`` (s, 1 + n + 1 + m + 1 + max_partners + 1 + 1): the uniforms of each
+    searcher (module docstring). ``fpar`` = (w_prev, w_pole, omega, rho_0, gamma, theta,
+    beta); ``ipar`` = (m, max_partners); ``dur`` = (duration_min, duration_max + 1).
+    Returns the number of projects added at row ``size`` of the project table.
+    """
+    w_prev, w_pole, omega, rho0, gamma, thr, beta = (
+        fpar[0],
+        fpar[1],
+        fpar[2],
+        fpar[3],
+        fpar[4],
+        fpar[5],
+        fpar[6],
+    )
+    m, max_partners = ipar[0], ipar[1]
+    n = len(free)
+    c_geo = 1 + n  # columns of the draws
+    c_choice = c_geo + 1
+    c_dur = c_choice + m
+    c_slot = c_dur + 1
+    c_order = c_slot + max_partners + 1
+    # Project kind from the searcher's propensities; cost after the cell's help.
+    s0 = len(searchers)
+    rows = np.empty(s0, dtype=np.int64)
+    kind = np.empty(s0, dtype=np.int64)
+    nominal = np.empty(s0)
+    cost = np.empty(s0)
+    s = 0
+    for r0 in range(s0):
+        i = searchers[r0]
+        u = draws[r0, 0]
+        k = 0
+        for c in range(cum.shape[1]):
+            if u > cum[org_kind[i], c]:
+                k += 1
+        cst = costs[k] * (1.0 - saving * animation[i])
+        if free[i] >= cst:
+            rows[s], kind[s], nominal[s], cost[s] = r0, k, costs[k], cst
+            s += 1
+    searching = np.empty(s, dtype=np.int64)
+    for r in range(s):
+        searching[r] = searchers[rows[r]]
+
+    keys = np.empty(n)
+    eligible = np.empty(n, dtype=np.bool_)
+    keys_m = np.empty(m)
+    scratch = np.empty(m)
+    cand = np.empty(m, dtype=np.int64)
+    ranked = np.empty(m, dtype=np.int64)
+    agree = np.empty(m, dtype=np.bool_)
+    s_ij = np.empty(m)
+    chosen = np.empty((s, m), dtype=np.int64)
+    chosen_ok = np.empty((s, m), dtype=np.bool_)
+    wanted = np.empty(s, dtype=np.int64)
+    order_keys = np.empty(s)
+    for r in range(s):
+        i = searching[r]
+        u_row = draws[rows[r]]
+        order_keys[r] = u_row[c_order]
+        k = kind[r]
+        c_r = cost[r]
+        needs_rt = k == _RND and org_kind[i] != _RT
+        # Candidates: acquaintances by distance, previous partners, pole co-members.
+        for j in range(n):
+            ok = available[j] and free[j] >= c_r and j != i
+            if needs_rt and org_kind[j] != _RT:
+                ok = False
+            eligible[j] = ok
+            if ok:
+                w = acquaintance[i, j]
+                if history[i, j] > 0:
+                    w += w_prev
+                if pole_of[i] >= 0 and pole_of[i] == pole_of[j]:
+                    w += w_pole
+                # log(w) + Gumbel(u) = log(w / E) with E = -log(1 - u): same order, one log.
+                keys[j] = w / -np.log(1.0 - u_row[1 + j])
+            else:
+                keys[j] = -np.inf
+        _top(keys, m, cand, scratch)
+        # Scores on both sides (rules.cooperation.score / expected_return).
+        for c in range(m):
+            j = cand[c]
+            valid = eligible[j]
+            trust = omega * (tau0[i, j] + best_dev[i, j]) + (1.0 - omega) * theta[i, j]
+            h = homophily[i, j]
+            f_ij = kind_fit(k, comp[i, j], sim[i, j])
+            f_ji = kind_fit(k, comp[j, i], sim[j, i])
+            b = f_ij * rho[i] * nominal[r]
+            den = b + c_r * rho0
+            r_ij = b / den if den > 0 else 0.0
+            b = f_ji * rho[j] * nominal[r]
+            den = b + c_r * rho0
+            r_ji = b / den if den > 0 else 0.0
+            tg = trust**gamma
+            sc_ij = tg * (alpha[i] * h + (1.0 - alpha[i]) * r_ij) ** (1.0 - gamma)
+            sc_ji = tg * (alpha[j] * h + (1.0 - alpha[j]) * r_ji) ** (1.0 - gamma)
+            s_ij[c] = sc_ij
+            agree[c] = valid and sc_ij >= thr and sc_ji >= thr
+        # How many partners, and which: softmax on the score without replacement.
+        wanted[r] = min(_geometric(u_row[c_geo], p_geo), max_partners)
+        for c in range(m):
+            keys_m[c] = (beta * s_ij[c] if agree[c] else -np.inf) + _gumbel(u_row[c_choice + c])
+        _top(keys_m, m, ranked, scratch)
+        for c in range(m):
+            chosen[r, c] = cand[ranked[c]]
+            chosen_ok[r, c] = agree[ranked[c]]
+
+    # Accept in random order while everyone involved still has the time.
+    free_left = free.copy()
+    width = pt_members.shape[1]
+    team = np.empty(width, dtype=np.int64)
+    row = size
+    span = dur[1] - dur[0]
+    for r in np.argsort(order_keys):
+        c_r = cost[r]
+        i = searching[r]
+        if free_left[i] < c_r:
+            continue
+        team[0] = i
+        nt = 1
+        for c in range(m):
+            if nt > wanted[r]:
                 break
-            if ok and free_left[j] >= c and j not in team:
-                team.append(j)
-        if len(team) < 2:
+            j = chosen[r, c]
+            if chosen_ok[r, c] and free_left[j] >= c_r:
+                dup = False
+                for x in range(nt):
+                    if team[x] == j:
+                        dup = True
+                if not dup:
+                    team[nt] = j
+                    nt += 1
+        if nt < 2:
             continue
-        for j in team:
-            free_left[j] -= c
-        rows.append((r, team))
-    if not rows:
-        return None
-
-    k = len(rows)
-    idx = np.array([r for r, _ in rows])
-    members = np.full((k, width), -1, dtype=np.int64)
-    for row, (_, team) in enumerate(rows):
-        members[row, : len(team)] = team
-    is_member = members >= 0
-    safe = np.where(is_member, members, 0)
-
-    # Each participant assigns one of its persons in post (uniform among them).
-    present = model.present[safe]  # (k, width, S)
-    n_present = present.sum(axis=2)
-    pick = np.minimum((u_slot[idx, :width] * n_present).astype(np.int64), n_present - 1)
-    cum = np.cumsum(present, axis=2) - 1
-    slots = np.argmax(present & (cum == pick[:, :, None]), axis=2)
-    slots = np.where(is_member, slots, -1)
-    gens = np.where(is_member, model.gen[safe, np.maximum(slots, 0)], 0)
-
-    # Fit of each participant with the others, and the project's mean complementarity.
-    pair = is_member[:, :, None] & is_member[:, None, :] & ~np.eye(width, dtype=bool)[None]
-    kk = kind[idx][:, None, None]
-    comp_ab = model.comp[safe[:, :, None], safe[:, None, :]]
-    fit_ab = coop.kind_fit(kk, comp_ab, model.sim[safe[:, :, None], safe[:, None, :]])
-    n_pairs = np.maximum(pair.sum(axis=2), 1)
-    fit = np.where(is_member, (fit_ab * pair).sum(axis=2) / n_pairs, 0.0)
-    comp = (comp_ab * pair).sum(axis=(1, 2)) / np.maximum(pair.sum(axis=(1, 2)), 1)
-    return NewProjects(
-        kind=kind[idx],
-        members=members,
-        slots=slots,
-        gens=gens,
-        start=t,
-        duration=duration[idx],
-        cost=cost[idx],
-        nominal_cost=nominal[idx],
-        fit=fit,
-        comp=comp,
-    )
+        for x in range(nt):
+            free_left[team[x]] -= c_r
+        # The new project.
+        k = kind[r]
+        pt_kind[row] = k
+        pt_start[row] = t
+        u_row = draws[rows[r]]
+        pt_end[row] = t + dur[0] + min(int(u_row[c_dur] * span), span - 1)
+        pt_cost[row] = c_r
+        pt_nominal[row] = nominal[r]
+        pt_active[row] = True
+        comp_sum = 0.0
+        for a in range(width):
+            if a >= nt:
+                pt_members[row, a] = -1
+                pt_slots[row, a] = -1
+                pt_gens[row, a] = 0
+                pt_fit[row, a] = 0.0
+                continue
+            x = team[a]
+            pt_members[row, a] = x
+            # Each participant assigns one of its persons in post (uniform among them).
+            n_present = 0
+            for q in range(S):
+                if present[x, q]:
+                    n_present += 1
+            pick = min(int(u_row[c_slot + a] * n_present), n_present - 1)
+            slot = 0
+            seen = -1
+            for q in range(S):
+                if present[x, q]:
+                    seen += 1
+                    if seen == pick:
+                        slot = q
+                        break
+            pt_slots[row, a] = slot
+            pt_gens[row, a] = gen[x, slot]
+            # Fit with the other participants, and the project's mean complementarity.
+            fsum = 0.0
+            for b2 in range(nt):
+                if b2 != a:
+                    y = team[b2]
+                    fsum += kind_fit(k, comp[x, y], sim[x, y])
+                    comp_sum += comp[x, y]
+            pt_fit[row, a] = fsum / (nt - 1)
+        pt_comp[row] = comp_sum / (nt * (nt - 1))
+        # Book the time and the counts.
+        for a in range(nt):
+            time_used[team[a]] += c_r
+        started[k] += 1
+        for a in range(1, nt):
+            pair_stats[0] += homophily[i, team[a]]
+            pair_stats[1] += 1.0
+        row += 1
+    return row - size

@@ -113,4 +113,4 @@ class ProjectTable:
         return np.flatnonzero(self.active[:n] & (self.end[:n] <= month))
 
     def n_active(self) -> int:
-        return int(self.active[: self.size].sum())
+        return int(np.count_nonzero(self.active[: self.size]))

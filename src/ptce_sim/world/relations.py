@@ -9,7 +9,9 @@ Stored quantities (the equations are in ``rules/trust.py``):
 
 - ``tau0`` (n x n): baseline trust between organisations, from value homophily and history;
 - ``dev`` (P x P): person trust minus its baseline, ``tau[p, q] = tau0[o(p), o(q)] + dev[p, q]``.
-  Storing the deviation makes the monthly relaxation one in-place multiplication by
+  Stored as ``scaled * scale``: the monthly relaxation multiplies the scalar ``scale`` by
+  ``1 - delta`` instead of the whole matrix (``scaled`` is renormalised when ``scale``
+  gets small). Storing the deviation makes the monthly relaxation one multiplication by
   ``1 - delta`` over the whole matrix;
 - ``best_dev`` (n x n): the largest ``dev`` over the *present* person pairs of two
   organisations (0 when there is none), so ``tau_bar = tau0 + best_dev``. Relaxation is
@@ -20,6 +22,9 @@ Stored quantities (the equations are in ``rules/trust.py``):
   person-trust metric), linear, so it relaxes the same way;
 - ``theta`` (n x n): organisation-level trust;
 - ``history`` (n x n): completed joint cooperations; ``tie`` (P x P): persons who worked together.
+
+The writing methods run compiled kernels (``ptce_sim.world.kernels``) that apply the
+equations of ``rules/trust.py`` cell by cell; ``rules/trust.py`` stays the reference.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from numpy.typing import NDArray
 from ptce_sim.base.domain import MAX_PERSONS
 from ptce_sim.rules import trust as trust_rule
 from ptce_sim.rules.trust import TrustParams
+from ptce_sim.world import kernels
 
 S = MAX_PERSONS
 _SLOTS = np.arange(S)
@@ -66,14 +72,26 @@ class Relations:
         self.history = np.zeros((n, n), dtype=np.int64)
         self.params = p
         self.tau0 = trust_rule.baseline_trust(homophily, self.history, p)
-        self.dev = np.zeros((n * S, n * S))
-        self.dev4 = self.dev.reshape(n, S, n, S)  # a view: block access by organisation
+        self.scaled = np.zeros((n * S, n * S))  # dev / scale
+        self.scale = 1.0
         self.tie = np.zeros((n * S, n * S), dtype=bool)
         self.best_dev = np.zeros((n, n))
         self.sum_dev = np.zeros((n, n))
         self.theta = self.tau0.copy()
+        self._mark = np.zeros((n, n), dtype=bool)  # scratch for record_completed
+        self._kappa0 = float(trust_rule.institution_rate(0.0, p))
 
     # -- reading -------------------------------------------------------------------
+    @property
+    def dev(self) -> NDArray[np.float64]:
+        """Person trust minus its baseline (P x P); a copy, computed on demand."""
+        return self.scaled * self.scale
+
+    @property
+    def dev4(self) -> NDArray[np.float64]:
+        """:attr:`dev` by blocks (n, S, n, S); a copy."""
+        return self.dev.reshape(self.n, S, self.n, S)
+
     def tau_bar(self) -> NDArray[np.float64]:
         """Best person-pair trust between organisations (n x n)."""
         return self.tau0 + self.best_dev
@@ -87,62 +105,53 @@ class Relations:
 
     def person_trust(self, p: NDArray[np.int64], q: NDArray[np.int64]) -> NDArray[np.float64]:
         """Person trust ``tau[p, q]``."""
-        return self.tau0[p // S, q // S] + self.dev[p, q]
+        return self.tau0[p // S, q // S] + self.scaled[p, q] * self.scale
 
     def mean_person_trust(self) -> float:
         """Mean person trust over present person pairs of organisations that cooperated."""
-        npres = self.present.sum(axis=1)
-        known = self.history > 0
-        cnt = np.outer(npres, npres)[known]
-        total = cnt.sum()
-        if total == 0:
-            return float("nan")
-        return float((cnt * self.tau0[known] + self.sum_dev[known]).sum() / total)
+        return kernels.trust_stats(self.present, self.history, self.tau0, self.sum_dev, self.theta)[
+            0
+        ]
 
     def mean_org_trust(self) -> float:
         """Mean organisation trust ``Theta`` over pairs of organisations that cooperated."""
-        known = self.history > 0
-        return float(self.theta[known].mean()) if known.any() else float("nan")
+        return kernels.trust_stats(self.present, self.history, self.tau0, self.sum_dev, self.theta)[
+            1
+        ]
+
+    def trust_means(self) -> tuple[float, float]:
+        """(mean person trust, mean organisation trust) in one pass."""
+        return kernels.trust_stats(self.present, self.history, self.tau0, self.sum_dev, self.theta)
 
     # -- writing -------------------------------------------------------------------
     def set_params(self, p: TrustParams) -> None:
         """New trust parameters (a policy change): the baseline moves, person trust stays."""
         old = self.tau0
         self.params = p
+        self._kappa0 = float(trust_rule.institution_rate(0.0, p))
         self.tau0 = trust_rule.baseline_trust(self.homophily, self.history, p)
-        shift = (old - self.tau0)[:, None, :, None]
-        self.dev4 += shift
+        shift = (old - self.tau0)[:, None, :, None] / self.scale
+        self.scaled.reshape(self.n, S, self.n, S)[...] += shift
         self.refresh_rows(np.arange(self.n))
 
     def refresh_rows(self, orgs: NDArray[np.int64]) -> None:
         """Recompute ``best_dev`` and ``sum_dev`` for every block touching ``orgs``."""
-        if len(orgs) == 0:
-            return
-        block = self.dev4[orgs]  # (k, S, n, S)
-        mask = self.present[orgs][:, :, None, None] & self.present[None, None, :, :]
-        best = np.max(block, axis=(1, 3), where=mask, initial=-np.inf)
-        best[np.isneginf(best)] = 0.0
-        total = np.sum(block, axis=(1, 3), where=mask)
-        self.best_dev[orgs, :] = best
-        self.best_dev[:, orgs] = best.T
-        self.sum_dev[orgs, :] = total
-        self.sum_dev[:, orgs] = total.T
+        if len(orgs):
+            kernels.refresh_rows(
+                np.asarray(orgs, dtype=np.int64),
+                self.scaled,
+                self.scale,
+                self.present,
+                self.best_dev,
+                self.sum_dev,
+            )
 
     def refresh_blocks(self, a: NDArray[np.int64], b: NDArray[np.int64]) -> None:
         """Recompute ``best_dev`` and ``sum_dev`` for the organisation pairs (a, b)."""
-        if len(a) == 0:
-            return
-        block = self.dev4[
-            a[:, None, None], _SLOTS[None, :, None], b[:, None, None], _SLOTS[None, None, :]
-        ]
-        mask = self.present[a][:, :, None] & self.present[b][:, None, :]
-        best = np.max(block, axis=(1, 2), where=mask, initial=-np.inf)
-        best[np.isneginf(best)] = 0.0
-        total = np.sum(block, axis=(1, 2), where=mask)
-        self.best_dev[a, b] = best
-        self.best_dev[b, a] = best
-        self.sum_dev[a, b] = total
-        self.sum_dev[b, a] = total
+        for x, y in zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=True):
+            kernels.refresh_pair(
+                x, y, self.scaled, self.scale, self.present, self.best_dev, self.sum_dev
+            )
 
     def remove_persons(self, persons: NDArray[np.int64]) -> int:
         """Persons leave: their ties vanish. Returns the number of ties lost.
@@ -151,89 +160,76 @@ class Relations:
         """
         if len(persons) == 0:
             return 0
-        rows = self.tie[persons]
-        lost = int(rows.sum()) - int(rows[:, persons].sum()) // 2
-        self.tie[persons, :] = False
-        self.tie[:, persons] = False
-        self.dev[persons, :] = 0.0
-        self.dev[:, persons] = 0.0
-        return lost
+        persons = np.asarray(persons, dtype=np.int64)
+        return int(kernels.remove_persons(persons, self.tie, self.scaled))
 
     def add_persons(self, persons: NDArray[np.int64], handover: NDArray[np.float64]) -> None:
         """Newcomers start at ``psi * Theta + (1 - psi) * tau0`` with everyone."""
-        if len(persons) == 0:
-            return
-        orgs = persons // S
-        start = (
-            trust_rule.newcomer_trust(self.theta[orgs], self.tau0[orgs], handover[:, None])
-            - self.tau0[orgs]
-        )  # (k, n) as deviations
-        rows = np.repeat(start, S, axis=1)  # (k, P)
-        self.dev[persons, :] = rows
-        self.dev[:, persons] = rows.T
+        if len(persons):
+            kernels.add_persons(
+                np.asarray(persons, dtype=np.int64),
+                np.asarray(handover, dtype=float),
+                self.theta,
+                self.tau0,
+                self.scaled,
+                self.scale,
+            )
 
-    def record_outcomes(
+    def record_completed(
         self,
-        p: NDArray[np.int64],
-        q: NDArray[np.int64],
+        due: NDArray[np.int64],
         success: NDArray[np.bool_],
-        org_a: NDArray[np.int64],
-        org_b: NDArray[np.int64],
+        members: NDArray[np.int64],
+        slots: NDArray[np.int64],
+        gens: NDArray[np.int64],
+        gen: NDArray[np.int64],
     ) -> None:
-        """Apply completed projects: person pairs (p, q) gain or lose trust; every
-        organisation pair (org_a, org_b) of a completed project gains one unit of history.
+        """Apply the projects ``due`` (rows of the project arrays) that completed.
 
-        Person pairs whose person left during the project are excluded by the caller.
+        Person pairs still in post (same generation as when the project started) gain
+        or lose trust; every organisation pair of a completed project gains one unit of
+        history, which moves its baseline (person trust is unchanged by the move).
         """
         pr = self.params
-        if len(p):
-            rank = occurrence_rank(np.minimum(p, q) * self.dev.shape[0] + np.maximum(p, q))
-            for r in range(int(rank.max()) + 1):
-                sel = rank == r
-                pp, qq, ok = p[sel], q[sel], success[sel]
-                tau = self.person_trust(pp, qq)
-                new = np.where(
-                    ok,
-                    trust_rule.after_success(tau, pr.gain),
-                    trust_rule.after_failure(tau, pr.loss),
-                )
-                d = new - self.tau0[pp // S, qq // S]
-                self.dev[pp, qq] = d
-                self.dev[qq, pp] = d
-            self.tie[p, q] = True
-            self.tie[q, p] = True
-        if len(org_a):
-            lo, hi = np.minimum(org_a, org_b), np.maximum(org_a, org_b)
-            keys = np.unique(lo * self.n + hi)
-            a, b = keys // self.n, keys % self.n
-            np.add.at(self.history, (lo, hi), 1)
-            self.history[hi, lo] = self.history[lo, hi]
-            old = self.tau0[a, b]
-            new = trust_rule.baseline_trust(self.homophily[a, b], self.history[a, b], pr)
-            self.tau0[a, b] = new
-            self.tau0[b, a] = new
-            # Person trust is unchanged by a moved baseline: shift the deviations.
-            shift = (old - new)[:, None, None]
-            blk = (a[:, None, None], _SLOTS[None, :, None], b[:, None, None], _SLOTS[None, None, :])
-            self.dev4[blk] += shift
-            blk_t = (
-                b[:, None, None],
-                _SLOTS[None, :, None],
-                a[:, None, None],
-                _SLOTS[None, None, :],
-            )
-            self.dev4[blk_t] += shift
-            self.refresh_blocks(a, b)
-        elif len(p):
-            a, b = p // S, q // S
-            self.refresh_blocks(a, b)
+        kernels.record_outcomes(
+            due,
+            success,
+            members,
+            slots,
+            gens,
+            self.present,
+            gen,
+            self.scaled,
+            self.scale,
+            self.tie,
+            self.tau0,
+            self.history,
+            self.homophily,
+            self.best_dev,
+            self.sum_dev,
+            self._mark,
+            pr.gain,
+            pr.loss,
+            pr.baseline,
+            pr.homophily_weight,
+            pr.history_weight,
+            pr.history_scale,
+        )
 
     def month_passes(self, institutionalisation: float | NDArray[np.float64] = 0.0) -> None:
         """Organisation trust follows person trust, then person trust relaxes one month."""
         pr = self.params
-        kappa = trust_rule.institution_rate(institutionalisation, pr)
-        self.theta = trust_rule.follow(self.theta, self.tau0 + self.best_dev, kappa)
         keep = 1.0 - pr.decay
-        self.dev *= keep
-        self.best_dev *= keep
-        self.sum_dev *= keep
+        if isinstance(institutionalisation, float | int) and institutionalisation == 0:
+            kernels.month_passes(
+                self.theta, self.tau0, self.best_dev, self.sum_dev, self._kappa0, keep
+            )
+        else:
+            kappa = trust_rule.institution_rate(institutionalisation, pr)
+            self.theta = trust_rule.follow(self.theta, self.tau0 + self.best_dev, kappa)
+            self.best_dev *= keep
+            self.sum_dev *= keep
+        self.scale *= keep
+        if self.scale < 1e-100:  # renormalise long before underflow
+            self.scaled *= self.scale
+            self.scale = 1.0

@@ -50,7 +50,9 @@ def calendar(start: str, months: int) -> list[str]:
     return [f"{year + (month + i) // 12:04d}-{(month + i) % 12 + 1:02d}" for i in range(months)]
 
 
-def run_one(scenario: Scenario | None = None, seed: int = 1, progress: Progress | None = None) -> RunResult:
+def run_one(
+    scenario: Scenario | None = None, seed: int = 1, progress: Progress | None = None
+) -> RunResult:
     """Run a scenario once with a root seed; same scenario and seed -> identical result."""
     spec = scenario if scenario is not None else Scenario()
     model = TerritoryModel(spec, seed=seed)
@@ -104,12 +106,10 @@ def _dump(obj: Any, path: Path) -> None:
 def check_out_dir(out: Path) -> None:
     """Refuse to write into an existing, non-empty folder (never overwrite results)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ConfigError(
-            "output folder exists and is not empty; choose another --out", str(out)
-        )
+        raise ConfigError("output folder exists and is not empty; choose another --out", str(out))
 
 
-def write_run(result: RunResult, out: Path) -> Path:
+def write_run(result: RunResult, out: Path, command: list[str] | None = None) -> Path:
     """Write ``timeseries.parquet``, ``timeseries.csv``, ``summary.json``, ``run.json``.
 
     Atomic: everything is written to a temporary sibling folder, then renamed to ``out``.
@@ -124,7 +124,7 @@ def write_run(result: RunResult, out: Path) -> Path:
         table.to_csv(tmp / "timeseries.csv", index=False)
         _dump(result.summary, tmp / "summary.json")
         meta = dict(result.meta)
-        meta["command"] = sys.argv
+        meta["command"] = command if command is not None else sys.argv
         _dump(meta, tmp / "run.json")
         if out.exists():
             out.rmdir()  # empty, checked above

@@ -107,6 +107,8 @@ def resolve(ref: str, relative_to: Path | None = None) -> Path | None:
         if (local.with_suffix(".toml")).is_file() and os.sep in ref:
             return local.with_suffix(".toml")
     if candidate.suffix == ".toml" or os.sep in ref:
+        if candidate.is_dir():
+            raise ConfigError("is a directory, expected a .toml file", str(candidate))
         if candidate.is_file():
             return candidate
         raise ConfigError("file not found", str(candidate))
@@ -115,7 +117,7 @@ def resolve(ref: str, relative_to: Path | None = None) -> Path | None:
         return names[ref]
     if ref == "baseline":
         return None
-    hint = suggest(ref, list(names) + ["baseline"])
+    hint = suggest(ref, [*names, "baseline"])
     raise ConfigError(
         f"unknown scenario '{ref}'",
         None,
@@ -195,6 +197,7 @@ def _load_file(path: Path, chain: Sequence[Path]) -> Scenario:
     for i, entry in enumerate(raw_policies):
         policies.append(_parse_policy(entry, params, src, i))
     policies.sort(key=lambda pol: pol.at)
+    _check_timeline(policies, params, src)
 
     description = data.get("description", parent.description if ext else "")
     sources = data.get("sources", [])
@@ -282,3 +285,24 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[f"{prefix}{key}"] = value
     return out
+
+
+def _check_timeline(policies: Sequence[Policy], params: Parameters, src: str) -> None:
+    """Apply the policies in order to a copy of the parameters, so that a change that only
+    conflicts with an earlier one (or an inherited policy beyond this file's horizon) is
+    reported when the file is loaded, not in the middle of a run."""
+    current = params
+    for i, pol in enumerate(policies):
+        if pol.at >= params.run.steps:
+            raise ConfigError(
+                "policy month beyond the run's horizon",
+                src,
+                f"policy[{i}].at",
+                pol.at,
+                f"an integer in [0, {params.run.steps - 1}] (run.steps = {params.run.steps})",
+            )
+        try:
+            current = apply_updates(current, pol.updates, src)
+        except ConfigError as err:
+            err.message = f"policy at month {pol.at} conflicts with earlier settings: {err.message}"
+            raise err.at(src) if not err.source else err from None

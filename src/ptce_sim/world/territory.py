@@ -204,6 +204,20 @@ class TerritoryParams:
         role="structure",
         doc="annual revenue per FTE of organisations with market activity",
     )
+    focus_sector: str = param(
+        "none",
+        choices=("none", *SECTORS),
+        role="structure",
+        doc="the territory's dominant sector, if any (e.g. food_agriculture for a farming area)",
+    )
+    focus_share: float = param(
+        0.4,
+        lo=0.0,
+        hi=1.0,
+        unit="-",
+        role="structure",
+        doc="share of organisations in the focus sector (others spread evenly)",
+    )
     persons_max: int = param(
         3,
         lo=1,
@@ -219,7 +233,7 @@ class TerritoryParams:
         hi=1.0,
         unit="-",
         role="uncertainty",
-        doc="probability that a person of an ESS organisation is a leader (territorial entrepreneur)",
+        doc="chance that a person of an ESS organisation is a leader (territorial entrepreneur)",
     )
 
     def __post_init__(self) -> None:
@@ -298,7 +312,17 @@ def generate(p: TerritoryParams, rng: np.random.Generator) -> Organisations:
     n = p.n_orgs
     weights = p.kind_weights() / p.kind_weights().sum()
     kind = rng.choice(len(OrgKind), size=n, p=weights)
-    sector = rng.integers(len(SECTORS), size=n)
+    sector_u = rng.random(n)
+    sector = np.minimum((sector_u * len(SECTORS)).astype(np.int64), len(SECTORS) - 1)
+    if p.focus_sector != "none":
+        # Same draws, remapped: the first focus_share of the unit interval is the focus sector.
+        focus = SECTORS.index(p.focus_sector)
+        others = [k for k in range(len(SECTORS)) if k != focus]
+        rest = (sector_u - p.focus_share) / (1.0 - p.focus_share) if p.focus_share < 1 else sector_u
+        pick = np.minimum(
+            (np.clip(rest, 0, 1 - 1e-12) * len(others)).astype(np.int64), len(others) - 1
+        )
+        sector = np.where(sector_u < p.focus_share, focus, np.asarray(others)[pick])
     position = rng.random((n, 2))
     values = np.clip(KIND_VALUES[kind] + p.value_spread * rng.standard_normal((n, 3)), 0, 1)
     alpha = np.clip(p.kind_alpha()[kind] + p.alpha_spread * rng.standard_normal(n), 0, 1)
