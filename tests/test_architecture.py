@@ -28,7 +28,9 @@ def test_import_layers_hold() -> None:
 
 def test_ruff_is_clean() -> None:
     proc = subprocess.run(
-        [_tool("ruff"), "check", "src", "tests", "benchmarks"], cwd=ROOT,
-        capture_output=True, text=True,
+        [_tool("ruff"), "check", "src", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -78,7 +78,8 @@ def test_a_pickled_scenario_runs_the_same() -> None:
 def test_policy_changes_take_effect_at_their_month() -> None:
     spec = _short().with_overrides({"run.steps": 60})
     spec = scenarios.Scenario(
-        name="t", params=spec.params,
+        name="t",
+        params=spec.params,
         policies=(scenarios.Policy(at=30, updates={"cooperation.search_rate": 0.0}),),
     )
     frame = run_one(spec, seed=4).timeseries

@@ -24,8 +24,10 @@ def golden_result() -> dict[str, Any]:
     result = run_one(spec, seed=SEED)
     frame = result.timeseries
     return {
-        "summary": {k: (None if isinstance(v, float) and math.isnan(v) else v)
-                    for k, v in result.summary.items()},
+        "summary": {
+            k: (None if isinstance(v, float) and math.isnan(v) else v)
+            for k, v in result.summary.items()
+        },
         "started_by_year": [int(x) for x in frame["started"].groupby(frame.month // 12).sum()],
         "persons_departed_by_year": [
             int(x) for x in frame["persons_departed"].groupby(frame.month // 12).sum()

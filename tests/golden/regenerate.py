@@ -1,6 +1,6 @@
 """Regenerate the golden summary — deliberately, with a CHANGELOG line saying why.
 
-    python tests/golden/regenerate.py
+python tests/golden/regenerate.py
 """
 
 from __future__ import annotations

@@ -1,0 +1,47 @@
+"""Shared fixtures and settings for the test suite.
+
+- ``hypothesis`` runs a moderate number of examples, without deadline (a cold numpy call
+  can take a few ms) and without an on-disk example database (tests never write into the
+  repository).
+- ``write_toml`` writes scenario files into ``tmp_path`` (never into the repository).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ptce",
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("ptce")
+
+
+@pytest.fixture(autouse=True)
+def _no_user_scenario_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's ``PTCE_SIM_SCENARIOS`` must not leak into the tests."""
+    monkeypatch.delenv("PTCE_SIM_SCENARIOS", raising=False)
+
+
+WriteToml = Callable[..., Path]
+
+
+@pytest.fixture
+def write_toml(tmp_path: Path) -> WriteToml:
+    """Write ``text`` (dedented) to ``tmp_path / name`` and return the path."""
+
+    def write(name: str, text: str, folder: Path | None = None) -> Path:
+        path = (folder or tmp_path) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write
