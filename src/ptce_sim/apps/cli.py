@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -28,6 +29,7 @@ from ptce_sim.world.run import check_out_dir, run_one, write_run
 from ptce_sim.world.summary import SUMMARY_DOCS
 
 EXIT_USER_ERROR = 2
+_INVOCATION: list[str] = []  # the arguments of this invocation, recorded in run.json
 
 
 class LazyProgress:
@@ -44,8 +46,12 @@ class LazyProgress:
             if time.perf_counter() - self.started < self.delay:
                 return
             self.bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeRemainingColumn(), console=self.console, transient=True,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
             )
             self.bar.start()
             self.task = self.bar.add_task(self.label, total=total)
@@ -88,12 +94,25 @@ def cli() -> None:
 @cli.command()
 @click.argument("scenario", required=False, default="baseline")
 @click.option("--seed", type=int, default=1, show_default=True, help="Root seed (>= 0).")
-@click.option("--steps", type=int, default=None, help="Months to simulate (default: the scenario's).")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="Override a parameter, e.g. --set turnover.rate=0.03 (repeatable).")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: runs/<scenario>-<timestamp>/).")
-def run(scenario: str, seed: int, steps: int | None, sets: tuple[str, ...], out: Path | None) -> None:
+@click.option(
+    "--steps", type=int, default=None, help="Months to simulate (default: the scenario's)."
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a parameter, e.g. --set turnover.rate=0.03 (repeatable).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default: runs/<scenario>-<timestamp>/).",
+)
+def run(
+    scenario: str, seed: int, steps: int | None, sets: tuple[str, ...], out: Path | None
+) -> None:
     """Run SCENARIO (a name or a .toml path; default: the built-in baseline) once."""
     console = Console(stderr=True)
     try:
@@ -113,9 +132,11 @@ def run(scenario: str, seed: int, steps: int | None, sets: tuple[str, ...], out:
     bar = LazyProgress(console, f"{spec.name} (seed {seed})")
     try:
         result = run_one(spec, seed=seed, progress=bar)
+    except ConfigError as err:
+        _fail(err)
     finally:
         bar.close()
-    write_run(result, out)
+    write_run(result, out, command=["ptce-sim", *_INVOCATION])
     _print_summary(spec.name, seed, result.summary, out)
 
 
@@ -128,8 +149,96 @@ def _print_summary(name: str, seed: int, summary: dict[str, Any], out: Path) -> 
         table.add_row(key, _fmt(summary[key]), doc)
     console = Console()
     console.print(table)
-    console.print(f"Outputs written to [bold]{out}[/bold]/ "
-                  "(timeseries.parquet, timeseries.csv, summary.json, run.json)")
+    console.print(
+        f"Outputs written to [bold]{out}[/bold]/ "
+        "(timeseries.parquet, timeseries.csv, summary.json, run.json)"
+    )
+
+
+@cli.command()
+@click.argument("scenario_refs", metavar="[SCENARIO]...", nargs=-1)
+@click.option(
+    "--replicates",
+    "-n",
+    type=int,
+    default=20,
+    show_default=True,
+    help="Runs per scenario (paired seeds).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    default=-1,
+    show_default=True,
+    help="Parallel workers (-1 = all cores).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Seed of replicate 0; replicate r uses seed + r in every scenario.",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a parameter in every scenario (repeatable).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default: runs/compare-<timestamp>/).",
+)
+def compare(
+    scenario_refs: tuple[str, ...],
+    replicates: int,
+    jobs: int,
+    seed: int,
+    sets: tuple[str, ...],
+    out: Path | None,
+) -> None:
+    """Compare scenarios (default: the shipped funding policies) over paired replicates."""
+    from ptce_sim.apps import compare as cmp
+    from ptce_sim.apps.parallel import run_tasks
+
+    console = Console(stderr=True)
+    try:
+        if replicates < 1:
+            raise ConfigError(
+                "must be at least 1", "--replicates", value=replicates, allowed="an integer >= 1"
+            )
+        if seed < 0:
+            raise ConfigError("seed must be >= 0", "--seed", value=seed, allowed="an integer >= 0")
+        if jobs == 0 or jobs < -1:
+            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        names = scenario_refs or cmp.DEFAULT_POLICIES
+        updates = _overrides(sets)
+        specs = [scenarios.load(ref).with_overrides(updates, "--set") for ref in names]
+        labels = [s.name for s in specs]
+        if len(set(labels)) != len(labels):
+            raise ConfigError("the same scenario is named twice", "compare", value=labels)
+        if out is None:
+            out = Path("runs") / f"compare-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+        check_out_dir(out)
+    except ConfigError as err:
+        _fail(err)
+    tasks = [(spec, seed + r) for spec in specs for r in range(replicates)]
+    bar = LazyProgress(console, f"{len(specs)} scenarios x {replicates} runs")
+    try:
+        results = run_tasks(tasks, jobs=jobs, progress=bar)
+    finally:
+        bar.close()
+    runs = pd.DataFrame([{"scenario": r.scenario, "seed": r.seed, **r.summary} for r in results])
+    poles = pd.DataFrame(
+        [{"scenario": r.scenario, "seed": r.seed, **p} for r in results for p in r.poles]
+    )
+    comparison = cmp.compare(runs, poles, labels)
+    cmp.write_comparison(comparison, out)
+    cmp.print_comparison(comparison, replicates, out)
 
 
 @cli.command()
@@ -151,8 +260,17 @@ def validate(files: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.option("--markdown", is_flag=True, help="Print the Markdown page docs/parameters.md.")
-def params(markdown: bool) -> None:
+@click.option(
+    "--toml",
+    "as_toml",
+    is_flag=True,
+    help="Print the defaults as a scenario file (scenarios/baseline.toml).",
+)
+def params(markdown: bool, as_toml: bool) -> None:
     """List every parameter: default, range, unit, role, provenance, meaning."""
+    if as_toml:
+        click.echo(paramdoc.baseline_toml(), nl=False)
+        return
     if markdown:
         click.echo(paramdoc.markdown(), nl=False)
         return
@@ -166,9 +284,10 @@ def params(markdown: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point (``ptce-sim``); returns the exit code instead of exiting when called."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    _INVOCATION[:] = args
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="ptce-sim",
-                 standalone_mode=True)
+        cli.main(args=args, prog_name="ptce-sim", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         if argv is None:

@@ -12,6 +12,14 @@ from dataclasses import dataclass, field
 
 from ptce_sim.base.params import param
 from ptce_sim.rules.cooperation import CooperationParams
+from ptce_sim.rules.funding import (
+    CallParams,
+    CellParams,
+    EventParams,
+    FundingParams,
+    StructuralParams,
+)
+from ptce_sim.rules.poles import PoleParams
 from ptce_sim.rules.trust import TrustParams
 from ptce_sim.rules.turnover import TurnoverParams
 from ptce_sim.world.territory import TerritoryParams
@@ -40,3 +48,9 @@ class Parameters:
     cooperation: CooperationParams = field(default_factory=CooperationParams)
     trust: TrustParams = field(default_factory=TrustParams)
     turnover: TurnoverParams = field(default_factory=TurnoverParams)
+    poles: PoleParams = field(default_factory=PoleParams)
+    cell: CellParams = field(default_factory=CellParams)
+    funding: FundingParams = field(default_factory=FundingParams)
+    calls: CallParams = field(default_factory=CallParams)
+    structural: StructuralParams = field(default_factory=StructuralParams)
+    events: EventParams = field(default_factory=EventParams)

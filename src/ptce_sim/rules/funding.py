@@ -1,0 +1,352 @@
+r"""The animation cell's money: sources, costs and staffing (ODD §7.7, MODEL.md §6-7).
+
+Each month, for every formal pole (every euro traced by source)::
+
+    K <- K + dues + LA subsidy + call grants + structural + matching + phi * joint revenue - cost
+    cost = FTE * w                                           (w: monthly cost of one FTE)
+
+- **dues**: ``flat`` (k€ a year per member) or ``revenue`` (a share of each market member's
+  annual revenue), paid monthly by the members who comply. A member complies unless it is
+  dissatisfied with the pole; with ``exclusion`` on, a member that has not paid for 12
+  months is excluded from the pole.
+- **local-authority subsidy**: a yearly amount, decided every 12 months after
+  formalisation, renewed with probability ``p_renew`` (times ``f_election`` in a municipal
+  election year, every ``election_period`` months from ``election_offset``).
+- **revenue share** ``phi``: a share of the gains members draw from projects they run
+  together inside the pole goes to the cell.
+- **national calls for projects**: while ``calls.open``, every formal pole without a current
+  grant applies once per window and wins with probability
+  ``p_win * (1 - m_w + m_w * maturity)``, ``maturity = (I + min(1, completed / 10)) / 2``;
+  a laureate receives ``calls.grant`` spread evenly over ``calls.duration`` months.
+- **structural funding**: ``structural.amount`` a year per formal pole, continuously; a share
+  ``structural.performance_share`` of it is paid only while the pole's members start at
+  least ``structural.performance_target`` cooperations per member per year.
+- **matching funds**: ``matching.rate`` € of public money per € of dues collected.
+
+**Staffing.** Below ``reserve_low`` months of the current cost, cut ``fte_step`` FTE;
+when the cash covers ``reserve_high`` months of the cost *after* hiring, hire ``fte_step``
+FTE up to ``fte_cap`` (beyond the first post, only with at least ``hire_min_members``
+members). Without any FTE a value-driven member may carry the animation at its
+own cost (in kind, traced as ``volunteer``) — see ``rules/poles.py``.
+
+Public sources are the LA subsidy, call grants, structural funding and matching funds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ptce_sim.base.errors import ConfigError
+from ptce_sim.base.params import param
+
+#: Income sources of a cell, in ledger order. Public ones are listed in PUBLIC_SOURCES.
+SOURCES: tuple[str, ...] = (
+    "dues",
+    "la_subsidy",
+    "call_grant",
+    "structural",
+    "matching",
+    "revenue_share",
+)
+PUBLIC_SOURCES: tuple[str, ...] = ("la_subsidy", "call_grant", "structural", "matching")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CellParams:
+    """The animation cell: cost and staffing rule."""
+
+    cost_per_fte: float = param(
+        5.0,
+        lo=0.5,
+        hi=20.0,
+        unit="k€/month",
+        role="uncertainty",
+        source="field",
+        doc="w: monthly cost of one FTE of the animation cell (MODEL.md: about €5k)",
+    )
+    initial_fte: float = param(
+        1.0,
+        lo=0.0,
+        hi=5.0,
+        unit="FTE",
+        role="uncertainty",
+        source="field",
+        doc="cell staffing at formalisation (field: 1 to 2 FTE)",
+    )
+    fte_cap: float = param(
+        1.5,
+        lo=0.0,
+        hi=5.0,
+        unit="FTE",
+        role="lever",
+        source="field",
+        doc="largest cell the pole may hire (field: 1 to 2 FTE)",
+    )
+    fte_step: float = param(
+        0.5,
+        lo=0.1,
+        hi=2.0,
+        unit="FTE",
+        role="uncertainty",
+        doc="FTE hired or cut at a time",
+    )
+    reserve_low: float = param(
+        3.0,
+        lo=0.0,
+        hi=24.0,
+        unit="months of cost",
+        role="uncertainty",
+        doc="below this cash reserve the cell cuts staff",
+    )
+    reserve_high: float = param(
+        12.0,
+        lo=0.0,
+        hi=60.0,
+        unit="months of cost",
+        role="uncertainty",
+        doc="above this cash reserve the cell may hire",
+    )
+    hire_min_members: int = param(
+        10,
+        lo=1,
+        hi=100,
+        unit="organisations",
+        role="uncertainty",
+        doc="members needed before the cell hires beyond its first post",
+    )
+
+    def __post_init__(self) -> None:
+        if self.reserve_low > self.reserve_high:
+            raise ConfigError(
+                "reserve_low must not exceed reserve_high",
+                key="cell.reserve_low",
+                value=self.reserve_low,
+                allowed=f"<= reserve_high ({self.reserve_high})",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class FundingParams:
+    """Funding policies (levers): dues, local subsidy, revenue share, matching funds."""
+
+    dues_mode: str = param(
+        "flat",
+        choices=("flat", "revenue"),
+        role="lever",
+        doc="how dues are set: a flat amount per member, or a share of revenue",
+    )
+    dues_flat: float = param(
+        0.6,
+        lo=0.0,
+        hi=50.0,
+        unit="k€/year",
+        role="lever",
+        doc="flat yearly dues per member (dues_mode = flat)",
+    )
+    dues_rate: float = param(
+        0.002,
+        lo=0.0,
+        hi=0.05,
+        unit="share of revenue",
+        role="lever",
+        doc="yearly dues as a share of a market member's revenue (dues_mode = revenue)",
+    )
+    dues_exclusion: bool = param(
+        False,
+        role="lever",
+        doc="exclude members who have not paid their dues for 12 months",
+    )
+    la_subsidy: float = param(
+        25.0,
+        lo=0.0,
+        hi=500.0,
+        unit="k€/year",
+        role="lever",
+        doc="yearly subsidy of the local authority to a formal pole's cell",
+    )
+    la_renewal: float = param(
+        0.8,
+        lo=0.0,
+        hi=1.0,
+        unit="1/year",
+        role="lever",
+        doc="probability that the local subsidy is renewed each year",
+    )
+    election_factor: float = param(
+        0.6,
+        lo=0.0,
+        hi=1.0,
+        unit="-",
+        role="uncertainty",
+        doc="renewal probability multiplier in a municipal election year",
+    )
+    election_period: int = param(
+        72,
+        lo=12,
+        hi=240,
+        unit="months",
+        role="structure",
+        doc="months between municipal elections (6 years)",
+    )
+    election_offset: int = param(
+        62,
+        lo=0,
+        hi=240,
+        unit="months",
+        role="structure",
+        doc="month of the first election (62 = March 2014 when the run starts in January 2009)",
+    )
+    revenue_share: float = param(
+        0.02,
+        lo=0.0,
+        hi=0.5,
+        unit="-",
+        role="lever",
+        doc="phi: share of members' gains from joint pole projects paid to the cell",
+    )
+    matching_rate: float = param(
+        0.0,
+        lo=0.0,
+        hi=5.0,
+        unit="€/€",
+        role="lever",
+        doc="public euros added per euro of dues collected (matching funds)",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallParams:
+    """National calls for projects: time-limited grants to laureate poles."""
+
+    open: bool = param(
+        False,
+        role="lever",
+        doc="a national call for projects is open (toggle it with [[policy]] entries)",
+    )
+    grant: float = param(
+        130.0,
+        lo=0.0,
+        hi=2000.0,
+        unit="k€",
+        role="lever",
+        source="field",
+        doc="grant per laureate over its whole duration (2014 call: €3M for 23 laureates)",
+    )
+    duration: int = param(
+        36,
+        lo=1,
+        hi=120,
+        unit="months",
+        role="lever",
+        doc="months over which a grant is paid",
+    )
+    win_probability: float = param(
+        0.3,
+        lo=0.0,
+        hi=1.0,
+        unit="-",
+        role="uncertainty",
+        doc="p_win: probability that a fully mature pole is a laureate",
+    )
+    maturity_weight: float = param(
+        0.5,
+        lo=0.0,
+        hi=1.0,
+        unit="-",
+        role="uncertainty",
+        doc="m_w: weight of maturity (institutionalisation, track record) in winning",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class StructuralParams:
+    """Continuous funding per formal pole, as competitiveness clusters get."""
+
+    amount: float = param(
+        0.0,
+        lo=0.0,
+        hi=1000.0,
+        unit="k€/year",
+        role="lever",
+        doc="continuous yearly funding per formal pole (60 = one FTE)",
+    )
+    performance_share: float = param(
+        0.0,
+        lo=0.0,
+        hi=1.0,
+        unit="-",
+        role="lever",
+        doc="share of structural funding paid only to poles meeting the performance target",
+    )
+    performance_target: float = param(
+        2.0,
+        lo=0.0,
+        hi=20.0,
+        unit="cooperations/member/year",
+        role="lever",
+        doc="cooperations per member per year a pole must start to earn the performance share",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventParams:
+    """Exogenous catalysts (toggle them with [[policy]] entries)."""
+
+    crisis: bool = param(
+        False,
+        role="lever",
+        doc="a crisis of the local industry is under way (catalyst for every organisation)",
+    )
+    site: bool = param(
+        False,
+        role="lever",
+        doc="a site is made available by a local authority (catalyst)",
+    )
+
+
+def monthly_dues(mode: str, flat: float, rate: float, revenue: float, is_market: bool) -> float:
+    """Monthly dues of one member (k€)."""
+    if mode == "revenue":
+        return rate * revenue / 12.0 if is_market else flat / 12.0 * 0.5
+    return flat / 12.0
+
+
+def is_election_year(month: int, p: FundingParams) -> bool:
+    """True during the 12 months ending with an election month."""
+    if month < p.election_offset - 11:
+        return False
+    since = (month - p.election_offset) % p.election_period
+    return since >= p.election_period - 11 or since == 0
+
+
+def renewal_probability(month: int, p: FundingParams) -> float:
+    """Probability that the local subsidy is renewed at this yearly decision."""
+    factor = p.election_factor if is_election_year(month, p) else 1.0
+    return p.la_renewal * factor
+
+
+def call_win_probability(maturity: float, p: CallParams) -> float:
+    """``p_win * (1 - m_w + m_w * maturity)``."""
+    return p.win_probability * (1.0 - p.maturity_weight + p.maturity_weight * maturity)
+
+
+def maturity(institutionalisation: float, completed_projects: int) -> float:
+    """``(I + min(1, completed / 10)) / 2`` in [0, 1]."""
+    return 0.5 * (institutionalisation + min(1.0, completed_projects / 10.0))
+
+
+def structural_income(amount: float, performance_share: float, meets_target: bool) -> float:
+    """Monthly structural funding of one formal pole (k€)."""
+    base = amount / 12.0
+    return base * (1.0 - performance_share) + (base * performance_share if meets_target else 0.0)
+
+
+def staffing(fte: float, cash: float, members: int, p: CellParams) -> float:
+    """New cell FTE after the staffing rule (cut below the reserve, hire above it)."""
+    if fte > 0 and cash < p.reserve_low * fte * p.cost_per_fte:
+        return max(0.0, round(fte - p.fte_step, 9))
+    after = min(p.fte_cap, round(fte + p.fte_step, 9))
+    enough_members = fte < p.initial_fte or members >= p.hire_min_members
+    if after > fte and enough_members and cash > p.reserve_high * after * p.cost_per_fte:
+        return after
+    return fte

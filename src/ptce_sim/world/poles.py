@@ -1,0 +1,505 @@
+"""Phases 6-8 for poles: membership, dues, the animation cell's budget, and the lifecycle.
+
+The equations are in ``rules/poles.py`` and ``rules/funding.py``; this module keeps the
+state of every pole of a territory (a handful at most, so plain Python objects) and writes
+the pole-dependent arrays the other phases read: ``model.pole_of``, ``model.animation``,
+``model.institution`` (per organisation) and the catalyst flags.
+
+Every euro that enters or leaves a cell is written to ``Pole.ledger`` (cumulative by
+source) and to ``PoleRegistry.ledger_rows`` (one row per pole and month), so that money
+conservation can be checked to the cent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ptce_sim.base.domain import ESS_KINDS, MAX_PERSONS, OrgKind
+from ptce_sim.rules import funding as fund
+from ptce_sim.rules import poles as rule
+from ptce_sim.rules.poles import Governance, Status
+
+if TYPE_CHECKING:
+    from ptce_sim.world.model import TerritoryModel
+
+S = MAX_PERSONS
+KINDS = [k.name for k in OrgKind]
+
+
+@dataclass
+class Pole:
+    """One pole and its animation cell."""
+
+    id: int
+    founder: int
+    members: list[int]
+    formed: int
+    status: Status = Status.INFORMAL
+    governance: Governance = Governance.NONE
+    leader: tuple[int, int, int] | None = None  # (organisation, slot, generation)
+    formalised: int | None = None
+    vegetating_since: int | None = None
+    died: int | None = None
+    cause: str | None = None
+    fte: float = 0.0
+    cash: float = 0.0
+    volunteer: int | None = None
+    institution: float = 0.0
+    grant_monthly: float = 0.0
+    grant_months_left: int = 0
+    applied_window: int = -1
+    la_active: bool = False
+    la_next_decision: int = 0
+    ledger: dict[str, float] = field(default_factory=lambda: dict.fromkeys(fund.SOURCES, 0.0))
+    cost_total: float = 0.0
+    in_kind: float = 0.0
+    idle_months: int = 0
+    leaderless_months: int = 0
+    unanimated_months: int = 0
+    completed: int = 0
+    started: int = 0
+    peak_size: int = 0
+    member_months: int = 0
+    dissatisfied: dict[int, int] = field(default_factory=dict)
+    patience: dict[int, int] = field(default_factory=dict)
+    unpaid: dict[int, int] = field(default_factory=dict)
+    paying: int = 0
+
+    @property
+    def alive(self) -> bool:
+        return self.status != Status.DEAD
+
+    @property
+    def has_leader(self) -> bool:
+        return self.leader is not None
+
+
+class PoleRegistry:
+    """All poles of one territory and the pole phases of the monthly schedule."""
+
+    def __init__(self, model: TerritoryModel) -> None:
+        self.model = model
+        self.poles: list[Pole] = []
+        self.ledger_rows: list[tuple[Any, ...]] = []
+        self.call_window = -1  # id of the current (or last) call window
+        self._call_was_open = False
+        self.month_income: dict[str, float] = dict.fromkeys(fund.SOURCES, 0.0)
+        self.month_public = 0.0
+
+    # -- queries -----------------------------------------------------------------------
+    def alive(self) -> list[Pole]:
+        return [p for p in self.poles if p.alive]
+
+    def mean_trust(self, members: list[int]) -> float:
+        m = self.model
+        idx = np.asarray(members)
+        if len(idx) < 2:
+            return 0.0
+        t = m.relations.effective(idx[:, None], idx[None, :], m.personal_weight)
+        mask = ~np.eye(len(idx), dtype=bool)
+        return float(t[mask].mean())
+
+    def _homophily_with(self, orgs: np.ndarray, members: list[int]) -> np.ndarray:
+        return self.model.homophily[np.asarray(orgs)[:, None], np.asarray(members)[None, :]].mean(
+            axis=1
+        )
+
+    def _monthly_dues(self, org: int) -> float:
+        m = self.model
+        fp = m.params.funding
+        return fund.monthly_dues(
+            fp.dues_mode,
+            fp.dues_flat,
+            fp.dues_rate,
+            float(m.orgs.revenue[org]),
+            bool(m.orgs.is_market[org]),
+        )
+
+    # -- phase 1: calls and catalysts -----------------------------------------------------
+    def events(self) -> None:
+        m = self.model
+        cp = m.params.calls
+        if cp.open and not self._call_was_open:
+            self.call_window += 1
+        self._call_was_open = cp.open
+        ev = m.params.events
+        m.catalyst[:] = 1.0 if (ev.crisis or ev.site or cp.open) else 0.0
+
+    # -- phase 6: membership and dues -------------------------------------------------------
+    def membership(self) -> None:
+        m = self.model
+        pp = m.params.poles
+        rng = m.streams["poles"]
+        rho, asp, alpha = m.perceived_return, m.aspiration, m.orgs.alpha
+        for pole in self.alive():
+            members = pole.members
+            idx = np.asarray(members)
+            h = self._homophily_with(idx, members)
+            unhappy = rule.dissatisfied(rho[idx], asp[idx], alpha[idx], h, pp)
+            u_patience = rng.integers(pp.patience_min, pp.patience_max + 1, size=len(idx))
+            leaving = []
+            pole.paying = 0
+            for k, org in enumerate(members):
+                if unhappy[k]:
+                    pole.dissatisfied[org] = pole.dissatisfied.get(org, 0) + 1
+                    pole.patience.setdefault(org, int(u_patience[k]))
+                    if pole.dissatisfied[org] >= pole.patience[org]:
+                        leaving.append(org)
+                        continue
+                else:
+                    pole.dissatisfied.pop(org, None)
+                    pole.patience.pop(org, None)
+                if pole.status in (Status.FORMAL, Status.VEGETATING):
+                    if unhappy[k]:
+                        pole.unpaid[org] = pole.unpaid.get(org, 0) + 1
+                        if m.params.funding.dues_exclusion and pole.unpaid[org] >= 12:
+                            leaving.append(org)
+                    else:
+                        pole.unpaid.pop(org, None)
+                        pole.paying += 1
+            for org in leaving:
+                self._remove_member(pole, org)
+        self._joining(rng)
+
+    def _joining(self, rng: np.random.Generator) -> None:
+        m = self.model
+        pp = m.params.poles
+        alive = self.alive()
+        if not alive:
+            return
+        outside = np.flatnonzero(m.pole_of < 0)
+        considering = outside[rng.random(len(outside)) < pp.join_consider]
+        if len(considering) == 0:
+            return
+        known = m.relations.history[considering] > 0
+        trust = m.relations.effective(
+            considering[:, None], np.arange(m.orgs.n)[None, :], m.personal_weight
+        )
+        tied = known & (trust >= pp.trust_threshold)
+        for row, org in enumerate(considering.tolist()):
+            best, best_ties = None, 0
+            for pole in alive:
+                ties = int(tied[row, pole.members].sum())
+                if ties > best_ties:
+                    best, best_ties = pole, ties
+            if best is None:
+                continue
+            h = float(m.homophily[org, best.members].mean())
+            value = rule.join_value(
+                m.perceived_return[org],
+                m.orgs.alpha[org],
+                h,
+                self._monthly_dues(org) if best.status != Status.INFORMAL else 0.0,
+                m.params.cooperation.opportunity_cost,
+                pp,
+            )
+            if value > 0:
+                best.members.append(org)
+                m.pole_of[org] = best.id
+
+    def _remove_member(self, pole: Pole, org: int) -> None:
+        if org in pole.members:
+            pole.members.remove(org)
+        self.model.pole_of[org] = -1
+        pole.dissatisfied.pop(org, None)
+        pole.patience.pop(org, None)
+        pole.unpaid.pop(org, None)
+        if pole.leader is not None and pole.leader[0] == org:
+            pole.leader = None
+        if pole.volunteer == org:
+            pole.volunteer = None
+
+    # -- phase 7: the animation cell's budget ------------------------------------------------
+    def budget(self, joint_revenue: dict[int, float]) -> None:
+        m = self.model
+        t = m.month
+        fp, cp, sp, cell = m.params.funding, m.params.calls, m.params.structural, m.params.cell
+        rng = m.streams["funding"]
+        self.month_income = dict.fromkeys(fund.SOURCES, 0.0)
+        for pole in self.poles:
+            if pole.status not in (Status.FORMAL, Status.VEGETATING):
+                continue
+            income = dict.fromkeys(fund.SOURCES, 0.0)
+            dues = sum(self._monthly_dues(o) for o in pole.members if o not in pole.unpaid)
+            income["dues"] = dues
+            if t >= pole.la_next_decision:
+                pole.la_active = fp.la_subsidy > 0 and rng.random() < (
+                    1.0
+                    if pole.la_next_decision == pole.formalised
+                    else fund.renewal_probability(t, fp)
+                )
+                pole.la_next_decision = t + 12
+                if pole.la_active:
+                    income["la_subsidy"] = fp.la_subsidy
+            if (
+                cp.open
+                and pole.status == Status.FORMAL
+                and pole.grant_months_left == 0
+                and pole.applied_window != self.call_window
+            ):
+                pole.applied_window = self.call_window
+                mat = fund.maturity(pole.institution, pole.completed)
+                if rng.random() < fund.call_win_probability(mat, cp):
+                    pole.grant_monthly = cp.grant / cp.duration
+                    pole.grant_months_left = cp.duration
+            if pole.grant_months_left > 0:
+                income["call_grant"] = pole.grant_monthly
+                pole.grant_months_left -= 1
+            if pole.status == Status.FORMAL and sp.amount > 0:
+                size = max(len(pole.members), 1)
+                years = max((t - (pole.formalised or t) + 1) / 12.0, 1.0)
+                rate = pole.started / size / years
+                income["structural"] = fund.structural_income(
+                    sp.amount, sp.performance_share, rate >= sp.performance_target
+                )
+            income["matching"] = fp.matching_rate * dues
+            income["revenue_share"] = joint_revenue.get(pole.id, 0.0)
+            cost = pole.fte * cell.cost_per_fte
+            before = pole.cash
+            pole.cash = before + sum(income.values()) - cost
+            for k, v in income.items():
+                pole.ledger[k] += v
+                self.month_income[k] += v
+            pole.cost_total += cost
+            self.ledger_rows.append((pole.id, t, before, *income.values(), cost, pole.cash))
+            pole.fte = fund.staffing(pole.fte, pole.cash, len(pole.members), cell)
+            if pole.fte == 0 and pole.status == Status.FORMAL:
+                self._volunteer(pole)
+            else:
+                pole.volunteer = None
+            if pole.volunteer is not None:
+                pole.in_kind += m.params.poles.volunteer_fte * m.params.cooperation.opportunity_cost
+        self.month_public = sum(self.month_income[k] for k in fund.PUBLIC_SOURCES)
+
+    def _volunteer(self, pole: Pole) -> None:
+        m = self.model
+        pp = m.params.poles
+        if pp.volunteer_animation <= 0:
+            pole.volunteer = None
+            return
+        if pole.volunteer in pole.members:
+            return
+        idx = np.asarray(pole.members)
+        h = self._homophily_with(idx, pole.members)
+        commitment = m.orgs.alpha[idx] * h
+        free = m.orgs.time_budget[idx] - m.time_used[idx]
+        ok = (commitment >= pp.volunteer_alpha) & (free >= pp.volunteer_fte)
+        pole.volunteer = int(idx[np.argmax(np.where(ok, commitment, -1))]) if ok.any() else None
+
+    # -- phase 8: lifecycle ------------------------------------------------------------------
+    def lifecycle(self, successes: list[list[int]]) -> None:
+        m = self.model
+        t = m.month
+        pp = m.params.poles
+        rng = m.streams["poles"]
+        u_form = rng.random(max(len(self.poles), 1))
+        for k, pole in enumerate(list(self.poles)):
+            if not pole.alive:
+                continue
+            self._leadership(pole, rng)
+            trust = self.mean_trust(pole.members)
+            if pole.status == Status.INFORMAL:
+                eligible = rule.formalisation_eligible(
+                    len(pole.members),
+                    trust,
+                    pole.has_leader,
+                    self._pledge(pole),
+                    12 * m.params.cell.initial_fte * m.params.cell.cost_per_fte,
+                    pp,
+                )
+                hazard = rule.formalisation_hazard(eligible, m.catalyst.max(), pp)
+                if k < len(u_form) and u_form[k] < hazard:
+                    self._formalise(pole, rng)
+            anim = rule.animation_intensity(
+                pole.status, pole.fte, pole.volunteer is not None, pole.has_leader, pp
+            )
+            if pole.status == Status.FORMAL:
+                pole.unanimated_months = pole.unanimated_months + 1 if anim == 0 else 0
+                if pole.unanimated_months >= pp.vegetation_delay:
+                    pole.status = Status.VEGETATING
+                    pole.vegetating_since = t
+            pole.institution = rule.institutionalise(
+                pole.institution, pole.status, pole.governance == Governance.DEDICATED, pp
+            )
+            pole.idle_months = 0 if self._cooperating(pole) else pole.idle_months + 1
+            pole.leaderless_months = 0 if pole.has_leader else pole.leaderless_months + 1
+            veg = 0 if pole.vegetating_since is None else t - pole.vegetating_since
+            cause = rule.death_cause(
+                pole.cash,
+                veg,
+                len(pole.members),
+                pole.idle_months,
+                pole.leaderless_months,
+                trust,
+                pp,
+            )
+            if cause is not None:
+                self._die(pole, cause)
+            else:
+                pole.peak_size = max(pole.peak_size, len(pole.members))
+                pole.member_months += len(pole.members)
+        self._emerge(successes, rng)
+        self._write_arrays()
+
+    def _pledge(self, pole: Pole) -> float:
+        m = self.model
+        fp, cp, sp = m.params.funding, m.params.calls, m.params.structural
+        dues = 12 * sum(self._monthly_dues(o) for o in pole.members)
+        call = cp.win_probability * cp.grant / cp.duration * 12 if cp.open else 0.0
+        return dues * (1 + fp.matching_rate) + fp.la_subsidy + sp.amount + call
+
+    def _formalise(self, pole: Pole, rng: np.random.Generator) -> None:
+        m = self.model
+        pole.status = Status.FORMAL
+        pole.formalised = m.month
+        dedicated = rng.random() < m.params.poles.dedicated_share
+        pole.governance = Governance.DEDICATED if dedicated else Governance.DELEGATED
+        pole.fte = m.params.cell.initial_fte
+        pole.la_next_decision = m.month
+
+    def _leadership(self, pole: Pole, rng: np.random.Generator) -> None:
+        m = self.model
+        if pole.leader is not None:
+            o, s, g = pole.leader
+            if not (m.present[o, s] and m.gen[o, s] == g):
+                pole.leader = None
+        if pole.leader is None:
+            candidates = self._leader_candidates(pole)
+            prob = rule.succession_probability(
+                self.mean_trust(pole.members), pole.institution, m.params.poles
+            )
+            u = rng.random()
+            if len(candidates) and u < prob:
+                p = int(candidates[rng.integers(len(candidates))])
+                o, s = divmod(p, S)
+                m.is_leader[o, s] = True
+                pole.leader = (o, s, int(m.gen[o, s]))
+
+    def _leader_candidates(self, pole: Pole) -> np.ndarray:
+        m = self.model
+        idx = np.asarray(pole.members)
+        ess = np.isin(m.orgs.kind[idx], ESS_KINDS)
+        ok = m.present[idx] & ess[:, None]
+        return (idx[:, None] * S + np.arange(S)[None, :])[ok]
+
+    def _cooperating(self, pole: Pole) -> bool:
+        m = self.model
+        pt = m.projects
+        active = np.flatnonzero(pt.active[: pt.size])
+        if len(active) == 0:
+            return False
+        members = pt.members[active]
+        in_pole = np.isin(members, pole.members) & (members >= 0)
+        return bool((in_pole.sum(axis=1) >= 2).any())
+
+    def _die(self, pole: Pole, cause: str) -> None:
+        m = self.model
+        pole.status = Status.DEAD
+        pole.died = m.month
+        pole.cause = cause
+        for org in list(pole.members):
+            self._remove_member(pole, org)
+        pole.fte = 0.0
+        pole.volunteer = None
+
+    def _emerge(self, successes: list[list[int]], rng: np.random.Generator) -> None:
+        m = self.model
+        pp = m.params.poles
+        candidates = [team for team in successes if all(m.pole_of[o] < 0 for o in team)]
+        if not candidates:
+            return
+        n = m.orgs.n
+        everyone = np.arange(n)
+        trust = m.relations.effective(everyone[:, None], everyone[None, :], m.personal_weight)
+        outside = m.pole_of < 0
+        adj = (m.relations.history > 0) & (trust >= pp.trust_threshold)
+        adj &= outside[:, None] & outside[None, :]
+        np.fill_diagonal(adj, False)
+        label = rule.connected_components(adj)
+        for team in candidates:
+            if m.pole_of[team[0]] >= 0:
+                continue  # joined a pole formed a moment ago
+            group = np.flatnonzero(label == label[team[0]])
+            if len(group) < pp.min_size:
+                continue
+            leaders = (m.is_leader[group] & m.present[group]).any(axis=1)
+            if not leaders.any():
+                continue
+            founder = int(group[np.flatnonzero(leaders)[rng.integers(leaders.sum())]])
+            slot = int(np.flatnonzero(m.is_leader[founder] & m.present[founder])[0])
+            pole = Pole(
+                id=len(self.poles),
+                founder=founder,
+                members=group.tolist(),
+                formed=m.month,
+                leader=(founder, slot, int(m.gen[founder, slot])),
+            )
+            pole.peak_size = len(group)
+            self.poles.append(pole)
+            m.pole_of[group] = pole.id
+
+    def _write_arrays(self) -> None:
+        """Per-organisation arrays the other phases read (animation, institutionalisation)."""
+        m = self.model
+        pp = m.params.poles
+        m.animation[:] = 0.0
+        m.institution[:] = 0.0
+        for pole in self.alive():
+            a = rule.animation_intensity(
+                pole.status, pole.fte, pole.volunteer is not None, pole.has_leader, pp
+            )
+            m.animation[pole.members] = a
+            m.institution[pole.members] = pole.institution
+
+    def count_joint(self, team: np.ndarray) -> int:
+        """Pole id if at least two members of ``team`` share a pole, else -1."""
+        poles = self.model.pole_of[team[team >= 0]]
+        poles = poles[poles >= 0]
+        if len(poles) < 2:
+            return -1
+        values, counts = np.unique(poles, return_counts=True)
+        best = int(np.argmax(counts))
+        return int(values[best]) if counts[best] >= 2 else -1
+
+    # -- outputs -----------------------------------------------------------------------------
+    def table(self, months: int) -> list[dict[str, Any]]:
+        """One record per pole (see docs/outputs.md)."""
+        m = self.model
+        rows = []
+        for p in self.poles:
+            kinds = (
+                np.bincount(m.orgs.kind[p.members], minlength=len(KINDS))
+                if p.members
+                else np.zeros(len(KINDS), dtype=int)
+            )
+            public = sum(p.ledger[k] for k in fund.PUBLIC_SOURCES)
+            rows.append(
+                {
+                    "pole_id": p.id,
+                    "founder": p.founder,
+                    "formed": p.formed,
+                    "formalised": p.formalised,
+                    "vegetating": p.vegetating_since,
+                    "died": p.died,
+                    "cause": p.cause,
+                    "status": p.status.name.lower(),
+                    "governance": p.governance.name.lower(),
+                    "peak_size": p.peak_size,
+                    "final_size": len(p.members),
+                    "member_months": p.member_months,
+                    **{f"final_{k.lower()}": int(c) for k, c in zip(KINDS, kinds, strict=True)},
+                    "final_fte": p.fte,
+                    "final_cash": p.cash,
+                    **{f"eur_{k}": v for k, v in p.ledger.items()},
+                    "eur_cell_cost": p.cost_total,
+                    "eur_in_kind": p.in_kind,
+                    "public_total": public,
+                    "projects_started": p.started,
+                    "projects_completed": p.completed,
+                    "months_observed": months,
+                }
+            )
+        return rows
