@@ -26,7 +26,7 @@ from ptce_sim.world.parameters import Parameters
 from ptce_sim.world.run import run_one
 from ptce_sim.world.summary import SUMMARY_DOCS
 
-OUTPUT_FILES = {"timeseries.parquet", "timeseries.csv", "summary.json", "run.json"}
+OUTPUT_FILES = {"timeseries.parquet", "timeseries.csv", "poles.parquet", "summary.json", "run.json"}
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
@@ -105,7 +105,7 @@ def _expected_baseline_spec() -> scenarios.Scenario:
     )
 
 
-def test_run_succeeds_and_writes_exactly_the_four_files(baseline_run) -> None:
+def test_run_succeeds_and_writes_exactly_the_five_files(baseline_run) -> None:
     result, out = baseline_run
     assert result.code == 0, result.err
     assert "error" not in result.err.lower()

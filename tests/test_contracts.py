@@ -80,7 +80,17 @@ def test_policy_changes_take_effect_at_their_month() -> None:
     spec = scenarios.Scenario(
         name="t",
         params=spec.params,
-        policies=(scenarios.Policy(at=30, updates={"cooperation.search_rate": 0.0}),),
+        policies=(
+            scenarios.Policy(
+                at=30,
+                updates={
+                    "cooperation.search_rate": 0.0,
+                    "cooperation.search_rate_animation": 0.0,
+                    "cooperation.search_rate_catalyst": 0.0,
+                    "poles.tender_rate": 0.0,
+                },
+            ),
+        ),
     )
     frame = run_one(spec, seed=4).timeseries
     assert frame.loc[frame.month >= 30, "started"].sum() == 0

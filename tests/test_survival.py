@@ -41,7 +41,8 @@ def test_greenwood_log_log_interval_matches_r_survival() -> None:
 
 def test_no_event_means_survival_one_and_empty_is_nan() -> None:
     km = kaplan_meier([5.0, 8.0], [False, False])
-    assert km.at(100)[0] == 1.0
+    assert km.at(8)[0] == 1.0
+    assert math.isnan(km.at(100)[0]), "undefined beyond the longest follow-up"
     assert all(math.isnan(x) for x in kaplan_meier([], []).at(10))
 
 

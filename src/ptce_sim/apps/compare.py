@@ -106,8 +106,11 @@ def plot_survival(cmp: Comparison, path: Path, title: str = "Survival of formal 
         if km.n == 0:
             ax.plot([], [], label=f"{name} (no formal pole)")
             continue
-        t = np.r_[0.0, km.times] / 12.0
-        s, lo, hi = np.r_[1.0, km.survival], np.r_[1.0, km.lower], np.r_[1.0, km.upper]
+        # Extend the last step to the longest follow-up (censored poles count as observed).
+        last = (km.survival[-1], km.lower[-1], km.upper[-1]) if len(km.times) else (1.0,) * 3
+        t = np.r_[0.0, km.times, km.end] / 12.0
+        s = np.r_[1.0, km.survival, last[0]]
+        lo, hi = np.r_[1.0, km.lower, last[1]], np.r_[1.0, km.upper, last[2]]
         (line,) = ax.step(t, s, where="post", label=f"{name} (n={km.n})")
         ax.fill_between(t, lo, hi, step="post", alpha=0.15, color=line.get_color())
     ax.set_xlabel("years after formalisation")

@@ -45,7 +45,8 @@ with monthly probability ``s = s_0 * (mean trust + I) / 2 + s_support``.
 
 1. cash below ``-debt_limit``                                 -> funding
 2. vegetating for ``veg_death`` months                         -> funding
-3. fewer than ``n_min`` members, or no cooperation among members for ``idle_limit`` months:
+3. no leader for ``leaderless_limit`` months (nobody took over)  -> leader loss
+4. fewer than ``n_min`` members, or no cooperation among members for ``idle_limit`` months:
    leaderless for 12+ months -> leader loss; else mean member trust < theta_T -> trust collapse;
    else -> membership erosion.
 
@@ -224,6 +225,14 @@ class PoleParams:
         role="uncertainty",
         doc="months without any cooperation among members before the pole dies",
     )
+    leaderless_limit: int = param(
+        36,
+        lo=1,
+        hi=240,
+        unit="months",
+        role="uncertainty",
+        doc="months without a leader after which the pole dissolves (cause: leader loss)",
+    )
     debt_limit: float = param(
         30.0,
         lo=0.0,
@@ -317,7 +326,7 @@ class PoleParams:
         lo=2,
         hi=25,
         unit="organisations",
-        role="uncertainty",
+        role="structure",
         doc="members needed to answer a collective tender",
     )
 
@@ -443,6 +452,8 @@ def death_cause(
         return "funding"
     if vegetating_months >= p.vegetation_death:
         return "funding"
+    if leaderless_months >= p.leaderless_limit:
+        return "leader_loss"
     if size < p.min_size or idle_months >= p.idle_limit:
         if leaderless_months >= 12:
             return "leader_loss"
@@ -470,3 +481,14 @@ def connected_components(adjacency: NDArray[np.bool_]) -> NDArray[np.int64]:
         label[seen] = current
         current += 1
     return label
+
+
+def reachable(adjacency: NDArray[np.bool_], start: int) -> NDArray[np.bool_]:
+    """Nodes connected to ``start`` in an undirected graph (breadth-first, by frontiers)."""
+    seen = np.zeros(adjacency.shape[0], dtype=bool)
+    seen[start] = True
+    frontier = seen.copy()
+    while frontier.any():
+        frontier = adjacency[frontier].any(axis=0) & ~seen
+        seen |= frontier
+    return seen

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ptce_sim.base.domain import ProjectKind
+from ptce_sim.base.domain import OrgKind, ProjectKind
 from ptce_sim.world import kernels
 
 if TYPE_CHECKING:
@@ -167,6 +167,39 @@ _from_snapshot(
 _from_snapshot(
     "mean_perceived_return", "Mean perceived return on cooperation time (k€ per FTE-month)."
 )
+
+
+POLE_METRICS: dict[str, str] = {
+    "poles_informal": "Informal poles (a trusted, cooperating group with a leader).",
+    "poles_formal": "Formal poles (legal body and animation cell) still animated.",
+    "poles_vegetating": "Formal poles vegetating (no animation for months).",
+    "poles_dead": "Poles that have died so far.",
+    "pole_members": "Organisations that are members of a living pole.",
+    "cell_fte": "FTE of the animation cells of formal and vegetating poles.",
+    "cell_cash": "Cash of those cells (k€; negative = debt).",
+    "public_income_share": "Share of the cells' income this month from public sources.",
+    "dues_compliance": "Share of members of formal poles who paid their dues this month.",
+    "pole_projects_started": "Projects started this month by at least two members of one pole.",
+    "collective_offers": "Tenders answered this month by formal poles (collective offers).",
+    "fte_share_in_pole": "Share of formal-pole members' FTE spent on pole activities.",
+    **{
+        f"share_members_{k.name.lower()}": f"Share of pole members that are {k.name}."
+        for k in OrgKind
+    },
+}
+
+
+def _pole_metric(name: str, doc: str) -> None:
+    def read(model: TerritoryModel) -> float:
+        return float(model.poles.stats[name])
+
+    read.__doc__ = doc
+    read.__name__ = name
+    metric(name)(read)
+
+
+for _name, _doc in POLE_METRICS.items():
+    _pole_metric(_name, _doc)
 
 
 class MetricRecorder:

@@ -12,10 +12,13 @@ Phases of a month (mirrored in ``docs/odd.md``):
 4. project progress: completion, success or failure, gains;
 5. trust: person trust from outcomes, organisation trust follows, relaxation;
 6. learning: perceived return from realised returns, aspiration;
-7. data collection (named metrics, ``ptce_sim.world.metrics``).
+7. poles: membership (join, stay, leave) and dues;
+8. animation cells: income by source, cost, staffing, call applications;
+9. pole lifecycle: leadership, formalisation, vegetation, death, emergence;
+10. data collection (named metrics, ``ptce_sim.world.metrics``).
 
-Poles, their animation cell and funding (MODEL.md §6-7) are built on this foundation;
-until then the animation intensity ``A`` and the catalyst ``E`` are 0 everywhere.
+Phases 7-9 live in ``ptce_sim.world.poles`` (rules: ``rules/poles.py``, ``rules/funding.py``);
+collective offers (tenders answered by formal poles) start right after phase 3.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from ptce_sim.world import kernels
 from ptce_sim.world.agents import Organisation
 from ptce_sim.world.metrics import MetricRecorder
 from ptce_sim.world.partnering import propose
+from ptce_sim.world.poles import PoleRegistry
 from ptce_sim.world.projects import DEFAULT_WIDTH, ProjectTable
 from ptce_sim.world.relations import Relations
 from ptce_sim.world.scenario import Scenario
@@ -170,7 +174,6 @@ class TerritoryModel(mesa.Model):
         self.time_used = np.zeros(n)
         self.animation = np.zeros(n)  # A: pole animation intensity (poles come later)
         self.catalyst = np.zeros(n)  # E: 1 while a catalyst is active
-        self.pole_of: np.ndarray | None = None
         self.personal_weight = float(trust_rule.personal_weight(0.0, self.params.trust))
 
         self.homophily = coop.value_homophily(orgs.values)
@@ -178,20 +181,24 @@ class TerritoryModel(mesa.Model):
         self.sim = coop.similarity(orgs.competences)
         diff = orgs.position[:, None, :] - orgs.position[None, :, :]
         self.distance = np.sqrt((diff**2).sum(axis=2))
-        self.pole_index = np.full(n, -1, dtype=np.int64)  # pole_of for the kernels
+        self.pole_of = np.full(n, -1, dtype=np.int64)  # pole of each organisation, -1 none
+        self.institution = np.zeros(n)  # I of the organisation's pole (0 outside formal poles)
         self._derive_search_weights()
         self.relations = Relations(self.homophily, self.present, self.params.trust)
         self._no_due = np.zeros(0, dtype=np.int64)
         self._due_success = np.zeros(0, dtype=bool)
         self.realised = np.zeros((0, DEFAULT_WIDTH))
 
-        self.projects = ProjectTable()
+        width = max(DEFAULT_WIDTH, cp.max_partners + 1, self.params.poles.tender_size)
+        self.projects = ProjectTable(width=width)
+        self.realised = np.zeros((0, width))
         self.counts = MonthCounts()
         self.revenue_gains = np.zeros((12, n))  # ring buffer of monthly revenue from projects
         self.fte_total = float(orgs.fte.sum())
         self.market_revenue = float(orgs.revenue[orgs.is_market].sum())
         self.recorder = MetricRecorder(self.params.run.steps)
         self.organisations = [Organisation(self, i) for i in range(n)]
+        self.poles = PoleRegistry(self)
 
     # -- the schedule ------------------------------------------------------------------
     def step(self) -> None:
@@ -199,11 +206,16 @@ class TerritoryModel(mesa.Model):
         self.month = t = self.steps - 1
         self.counts = MonthCounts()
         self.apply_policies(t)
+        self.poles.events()
         self.turnover()
         self.start_projects(t)
         due = self.complete_projects(t)
         self.update_trust(due)
         self.learn(due)
+        joint_revenue, successes = self.poles.outcomes(due, self._due_success)
+        self.poles.membership()
+        self.poles.budget(joint_revenue)
+        self.poles.lifecycle(successes)
         self.recorder.record(self, t)
 
     # -- phases --------------------------------------------------------------------------
@@ -266,14 +278,19 @@ class TerritoryModel(mesa.Model):
         c.arrived, c.departed, c.ties_lost = arrived, departed, lost
 
     def start_projects(self, t: int) -> None:
-        """Phase 3: partner search; projects agreed on both sides start."""
+        """Phase 3: partner search; projects agreed on both sides start; formal poles
+        answer collective tenders."""
+        first = self.projects.size
         propose(self, t)
+        self.poles.collective_offers(t)
+        self.poles.count_started(first)
 
     def complete_projects(self, t: int) -> np.ndarray:
         """Phase 4: projects that end this month succeed or fail; participants gain."""
         pt = self.projects
         k = kernels.count_due(pt.active, pt.end, pt.size, t)
         if k == 0:
+            self.revenue_gains[t % 12] = 0.0  # no project ended: no revenue this month
             return self._no_due
         rng = self.streams["outcome"]
         u_success = rng.random(k)
@@ -319,7 +336,11 @@ class TerritoryModel(mesa.Model):
             self.relations.record_completed(
                 due, self._due_success, pt.members, pt.slots, pt.gens, self.gen
             )
-        self.relations.month_passes(0.0)
+        if self.poles.any_formal:
+            same = (self.pole_of[:, None] == self.pole_of[None, :]) & (self.pole_of[:, None] >= 0)
+            self.relations.month_passes(np.where(same, self.institution[:, None], 0.0))
+        else:
+            self.relations.month_passes(0.0)
 
     def learn(self, due: np.ndarray) -> None:
         """Phase 6: realised returns update perceived return; aspiration follows."""

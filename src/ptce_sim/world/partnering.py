@@ -91,7 +91,7 @@ def propose(model: TerritoryModel, t: int) -> int:
         d.ipar,
         model.acquaintance,
         rel.history,
-        model.pole_index if model.pole_of is None else model.pole_of.astype(np.int64),
+        model.pole_of,
         model.orgs.kind,
         model.orgs.alpha,
         model.homophily,

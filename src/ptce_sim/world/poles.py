@@ -12,21 +12,50 @@ conservation can be checked to the cent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ptce_sim.base.domain import ESS_KINDS, MAX_PERSONS, OrgKind
+from ptce_sim.base.domain import ESS_KINDS, MAX_PERSONS, OrgKind, ProjectKind
 from ptce_sim.rules import funding as fund
 from ptce_sim.rules import poles as rule
 from ptce_sim.rules.poles import Governance, Status
+from ptce_sim.world.projects import NewProjects
 
 if TYPE_CHECKING:
     from ptce_sim.world.model import TerritoryModel
 
 S = MAX_PERSONS
 KINDS = [k.name for k in OrgKind]
+
+#: Columns of the per-pole table (``poles.parquet``), described in docs/outputs.md.
+POLE_COLUMNS: list[str] = [
+    "pole_id",
+    "founder",
+    "formed",
+    "formalised",
+    "vegetating",
+    "died",
+    "cause",
+    "status",
+    "governance",
+    "peak_size",
+    "final_size",
+    "member_months",
+    *[f"final_{k.lower()}" for k in KINDS],
+    "final_fte",
+    "final_cash",
+    *[f"eur_{s}" for s in fund.SOURCES],
+    "eur_cell_cost",
+    "eur_in_kind",
+    "public_total",
+    "grant_end",
+    "projects_started",
+    "projects_completed",
+    "months_observed",
+]
 
 
 @dataclass
@@ -50,6 +79,7 @@ class Pole:
     institution: float = 0.0
     grant_monthly: float = 0.0
     grant_months_left: int = 0
+    grant_end: int | None = None  # month the last call grant ended
     applied_window: int = -1
     la_active: bool = False
     la_next_decision: int = 0
@@ -88,19 +118,40 @@ class PoleRegistry:
         self._call_was_open = False
         self.month_income: dict[str, float] = dict.fromkeys(fund.SOURCES, 0.0)
         self.month_public = 0.0
+        self.any_formal = False
+        self._dues_key: object = None
+        self._dues = np.zeros(0)
+        # Run accumulators for the summaries (formal and vegetating poles only).
+        n_kinds = len(KINDS)
+        self.member_months_by_kind = np.zeros(n_kinds, dtype=np.int64)
+        self.formal_pole_months = 0
+        self.formal_pole_projects = 0
+        self.market_pole_gain = 0.0
+        self.market_member_revenue = 0.0
+        self.pole_time_share_sum = 0.0
+        self.formal_pole_months_observed = 0
+        self.month_started_in_poles = 0
+        self.month_collective = 0
+        self.month_fte_share = float("nan")
+        self.stats: dict[str, float] = {}
+        self._month_stats([])
 
     # -- queries -----------------------------------------------------------------------
     def alive(self) -> list[Pole]:
         return [p for p in self.poles if p.alive]
 
     def mean_trust(self, members: list[int]) -> float:
+        """Mean effective trust over the pairs of members that have cooperated (all pairs
+        when none has yet): the trust that holds the group together."""
         m = self.model
         idx = np.asarray(members)
         if len(idx) < 2:
             return 0.0
         t = m.relations.effective(idx[:, None], idx[None, :], m.personal_weight)
-        mask = ~np.eye(len(idx), dtype=bool)
-        return float(t[mask].mean())
+        known = m.relations.history[idx[:, None], idx[None, :]] > 0
+        if not known.any():
+            known = ~np.eye(len(idx), dtype=bool)
+        return float(t[known].mean())
 
     def _homophily_with(self, orgs: np.ndarray, members: list[int]) -> np.ndarray:
         return self.model.homophily[np.asarray(orgs)[:, None], np.asarray(members)[None, :]].mean(
@@ -108,15 +159,21 @@ class PoleRegistry:
         )
 
     def _monthly_dues(self, org: int) -> float:
+        return float(self.dues_table()[org])
+
+    def dues_table(self) -> np.ndarray:
+        """Monthly dues of every organisation under the current policy (cached per policy)."""
         m = self.model
         fp = m.params.funding
-        return fund.monthly_dues(
-            fp.dues_mode,
-            fp.dues_flat,
-            fp.dues_rate,
-            float(m.orgs.revenue[org]),
-            bool(m.orgs.is_market[org]),
-        )
+        if self._dues_key is not fp:
+            self._dues = np.array(
+                [
+                    fund.monthly_dues(fp.dues_mode, fp.dues_flat, fp.dues_rate, float(r), bool(mk))
+                    for r, mk in zip(m.orgs.revenue, m.orgs.is_market, strict=True)
+                ]
+            )
+            self._dues_key = fp
+        return self._dues
 
     # -- phase 1: calls and catalysts -----------------------------------------------------
     def events(self) -> None:
@@ -223,7 +280,8 @@ class PoleRegistry:
             if pole.status not in (Status.FORMAL, Status.VEGETATING):
                 continue
             income = dict.fromkeys(fund.SOURCES, 0.0)
-            dues = sum(self._monthly_dues(o) for o in pole.members if o not in pole.unpaid)
+            paying = [o for o in pole.members if o not in pole.unpaid]
+            dues = float(self.dues_table()[paying].sum())
             income["dues"] = dues
             if t >= pole.la_next_decision:
                 pole.la_active = fp.la_subsidy > 0 and rng.random() < (
@@ -248,6 +306,8 @@ class PoleRegistry:
             if pole.grant_months_left > 0:
                 income["call_grant"] = pole.grant_monthly
                 pole.grant_months_left -= 1
+                if pole.grant_months_left == 0:
+                    pole.grant_end = t + 1
             if pole.status == Status.FORMAL and sp.amount > 0:
                 size = max(len(pole.members), 1)
                 years = max((t - (pole.formalised or t) + 1) / 12.0, 1.0)
@@ -296,15 +356,24 @@ class PoleRegistry:
         pp = m.params.poles
         rng = m.streams["poles"]
         u_form = rng.random(max(len(self.poles), 1))
+        cooperating = self._cooperating_poles() if self.poles else set()
         for k, pole in enumerate(list(self.poles)):
             if not pole.alive:
                 continue
-            self._leadership(pole, rng)
-            trust = self.mean_trust(pole.members)
+            memo: list[float] = []
+
+            def trust(members: list[int] = pole.members, memo: list[float] = memo) -> float:
+                # Mean member trust, computed only when a decision needs it (it costs an
+                # n_members^2 gather) and at most once a month.
+                if not memo:
+                    memo.append(self.mean_trust(members))
+                return memo[0]
+
+            self._leadership(pole, rng, trust)
             if pole.status == Status.INFORMAL:
                 eligible = rule.formalisation_eligible(
                     len(pole.members),
-                    trust,
+                    trust(),
                     pole.has_leader,
                     self._pledge(pole),
                     12 * m.params.cell.initial_fte * m.params.cell.cost_per_fte,
@@ -324,16 +393,17 @@ class PoleRegistry:
             pole.institution = rule.institutionalise(
                 pole.institution, pole.status, pole.governance == Governance.DEDICATED, pp
             )
-            pole.idle_months = 0 if self._cooperating(pole) else pole.idle_months + 1
+            pole.idle_months = 0 if pole.id in cooperating else pole.idle_months + 1
             pole.leaderless_months = 0 if pole.has_leader else pole.leaderless_months + 1
             veg = 0 if pole.vegetating_since is None else t - pole.vegetating_since
+            at_risk = len(pole.members) < pp.min_size or pole.idle_months >= pp.idle_limit
             cause = rule.death_cause(
                 pole.cash,
                 veg,
                 len(pole.members),
                 pole.idle_months,
                 pole.leaderless_months,
-                trust,
+                trust() if at_risk else 1.0,  # trust only matters for the cause of death
                 pp,
             )
             if cause is not None:
@@ -343,11 +413,12 @@ class PoleRegistry:
                 pole.member_months += len(pole.members)
         self._emerge(successes, rng)
         self._write_arrays()
+        self.observe()
 
     def _pledge(self, pole: Pole) -> float:
         m = self.model
         fp, cp, sp = m.params.funding, m.params.calls, m.params.structural
-        dues = 12 * sum(self._monthly_dues(o) for o in pole.members)
+        dues = 12 * float(self.dues_table()[pole.members].sum())
         call = cp.win_probability * cp.grant / cp.duration * 12 if cp.open else 0.0
         return dues * (1 + fp.matching_rate) + fp.la_subsidy + sp.amount + call
 
@@ -360,7 +431,7 @@ class PoleRegistry:
         pole.fte = m.params.cell.initial_fte
         pole.la_next_decision = m.month
 
-    def _leadership(self, pole: Pole, rng: np.random.Generator) -> None:
+    def _leadership(self, pole: Pole, rng: np.random.Generator, trust: Callable[[], float]) -> None:
         m = self.model
         if pole.leader is not None:
             o, s, g = pole.leader
@@ -368,9 +439,7 @@ class PoleRegistry:
                 pole.leader = None
         if pole.leader is None:
             candidates = self._leader_candidates(pole)
-            prob = rule.succession_probability(
-                self.mean_trust(pole.members), pole.institution, m.params.poles
-            )
+            prob = rule.succession_probability(trust(), pole.institution, m.params.poles)
             u = rng.random()
             if len(candidates) and u < prob:
                 p = int(candidates[rng.integers(len(candidates))])
@@ -385,15 +454,11 @@ class PoleRegistry:
         ok = m.present[idx] & ess[:, None]
         return (idx[:, None] * S + np.arange(S)[None, :])[ok]
 
-    def _cooperating(self, pole: Pole) -> bool:
-        m = self.model
-        pt = m.projects
+    def _cooperating_poles(self) -> set[int]:
+        """Poles with at least one project under way between two of their members."""
+        pt = self.model.projects
         active = np.flatnonzero(pt.active[: pt.size])
-        if len(active) == 0:
-            return False
-        members = pt.members[active]
-        in_pole = np.isin(members, pole.members) & (members >= 0)
-        return bool((in_pole.sum(axis=1) >= 2).any())
+        return set(self.joint_poles(pt.members[active]).tolist())
 
     def _die(self, pole: Pole, cause: str) -> None:
         m = self.model
@@ -411,18 +476,15 @@ class PoleRegistry:
         candidates = [team for team in successes if all(m.pole_of[o] < 0 for o in team)]
         if not candidates:
             return
-        n = m.orgs.n
-        everyone = np.arange(n)
-        trust = m.relations.effective(everyone[:, None], everyone[None, :], m.personal_weight)
+        trust = m.relations.effective_all(m.personal_weight)
         outside = m.pole_of < 0
         adj = (m.relations.history > 0) & (trust >= pp.trust_threshold)
         adj &= outside[:, None] & outside[None, :]
         np.fill_diagonal(adj, False)
-        label = rule.connected_components(adj)
         for team in candidates:
             if m.pole_of[team[0]] >= 0:
                 continue  # joined a pole formed a moment ago
-            group = np.flatnonzero(label == label[team[0]])
+            group = np.flatnonzero(rule.reachable(adj, team[0]) & (m.pole_of < 0))
             if len(group) < pp.min_size:
                 continue
             leaders = (m.is_leader[group] & m.present[group]).any(axis=1)
@@ -454,15 +516,196 @@ class PoleRegistry:
             m.animation[pole.members] = a
             m.institution[pole.members] = pole.institution
 
-    def count_joint(self, team: np.ndarray) -> int:
-        """Pole id if at least two members of ``team`` share a pole, else -1."""
-        poles = self.model.pole_of[team[team >= 0]]
-        poles = poles[poles >= 0]
-        if len(poles) < 2:
-            return -1
-        values, counts = np.unique(poles, return_counts=True)
-        best = int(np.argmax(counts))
-        return int(values[best]) if counts[best] >= 2 else -1
+    def joint_poles(self, members: np.ndarray) -> np.ndarray:
+        """For project rows ``members`` (k x width, -1 padded): the pole in which at least
+        two participants are members (the most represented one), else -1."""
+        if len(members) == 0 or not self.poles:
+            return np.full(len(members), -1, dtype=np.int64)
+        pol = np.where(members >= 0, self.model.pole_of[np.maximum(members, 0)], -1)
+        same = (pol[:, :, None] == pol[:, None, :]) & (pol[:, :, None] >= 0)
+        count = same.sum(axis=2)  # members sharing each participant's pole (itself included)
+        best = np.argmax(count, axis=1)
+        rows = np.arange(len(members))
+        return np.where(count[rows, best] >= 2, pol[rows, best], -1)
+
+    # -- hooks called by the model --------------------------------------------------------
+    def count_started(self, first: int) -> None:
+        """Credit the projects added since row ``first`` to the pole they run in."""
+        pt = self.model.projects
+        self.month_started_in_poles = 0
+        if not self.poles:
+            return
+        joint = self.joint_poles(pt.members[first : pt.size])
+        for pole_id in joint[joint >= 0].tolist():
+            if pole_id >= 0:
+                pole = self.poles[pole_id]
+                pole.started += 1
+                self.month_started_in_poles += 1
+                if pole.status in (Status.FORMAL, Status.VEGETATING):
+                    self.formal_pole_projects += 1
+
+    def outcomes(
+        self, due: np.ndarray, success: np.ndarray
+    ) -> tuple[dict[int, float], list[list[int]]]:
+        """Completed projects: teams of the successful ones (for emergence), each pole's
+        share of the joint revenue, and the gains of market members from pole projects."""
+        m = self.model
+        pt = m.projects
+        joint: dict[int, float] = {}
+        successes: list[list[int]] = []
+        phi = m.params.funding.revenue_share
+        if len(due) == 0:
+            return joint, successes
+        rows = pt.members[due]
+        for team in rows[success]:
+            successes.append(team[team >= 0].tolist())
+        pole_of_project = self.joint_poles(rows)
+        for row in np.flatnonzero(pole_of_project >= 0).tolist():
+            pid = int(due[row])
+            pole_id = int(pole_of_project[row])
+            team = pt.members[pid]
+            team = team[team >= 0]
+            pole = self.poles[pole_id]
+            pole.completed += 1
+            duration = pt.end[pid] - pt.start[pid]
+            gains = m.realised[row, : len(team)] * pt.cost[pid] * duration
+            in_pole = m.pole_of[team] == pole_id
+            if pole.status in (Status.FORMAL, Status.VEGETATING):
+                joint[pole_id] = joint.get(pole_id, 0.0) + phi * float(gains[in_pole].sum())
+                if pt.kind[pid] in (ProjectKind.COMMERCIAL, ProjectKind.RND):
+                    market = in_pole & m.orgs.is_market[team]
+                    self.market_pole_gain += float(gains[market].sum())
+        return joint, successes
+
+    def collective_offers(self, t: int) -> None:
+        """Formal poles answer tenders that need a critical size (a commercial project of
+        ``tender_size`` members, proposed by the local authority with ``tender_rate``)."""
+        m = self.model
+        self.month_collective = 0
+        pp = m.params.poles
+        cp = m.params.cooperation
+        rng = m.streams["poles"]
+        for pole in self.poles:
+            if pole.status != Status.FORMAL or len(pole.members) < pp.tender_size:
+                continue
+            if rng.random() >= pp.tender_rate:
+                continue
+            idx = np.asarray(pole.members)
+            anim = m.animation[idx]
+            cost = cp.cost_commercial * (1.0 - cp.animation_time_saving * anim.max())
+            free = m.orgs.time_budget[idx] - m.time_used[idx]
+            ready = idx[(free >= cost) & ~(m.vacancy[idx] > 0).any(axis=1)]
+            if len(ready) < pp.tender_size:
+                continue
+            team = rng.permutation(ready)[: pp.tender_size]
+            self._start_collective(team, cost, rng, t)
+            self.month_collective += 1
+
+    def _start_collective(
+        self, team: np.ndarray, cost: float, rng: np.random.Generator, t: int
+    ) -> None:
+        m = self.model
+        cp = m.params.cooperation
+        pt = m.projects
+        w = pt.width
+        members = np.full((1, w), -1, dtype=np.int64)
+        members[0, : len(team)] = team
+        slots = np.full((1, w), -1, dtype=np.int64)
+        gens = np.zeros((1, w), dtype=np.int64)
+        for a, org in enumerate(team.tolist()):
+            here = np.flatnonzero(m.present[org])
+            s = int(here[rng.integers(len(here))])
+            slots[0, a], gens[0, a] = s, m.gen[org, s]
+        comp = m.comp[team[:, None], team[None, :]]
+        off = ~np.eye(len(team), dtype=bool)
+        fit = np.zeros((1, w))
+        fit[0, : len(team)] = (comp * off).sum(axis=1) / max(len(team) - 1, 1)
+        duration = rng.integers(cp.duration_min, cp.duration_max + 1)
+        pt.add(
+            NewProjects(
+                kind=np.array([ProjectKind.COMMERCIAL]),
+                members=members,
+                slots=slots,
+                gens=gens,
+                start=t,
+                duration=np.array([duration]),
+                cost=np.array([cost]),
+                nominal_cost=np.array([cp.cost_commercial]),
+                fit=fit,
+                comp=np.array([float(comp[off].mean())]),
+            )
+        )
+        m.time_used[team] += cost
+        m.counts.started[ProjectKind.COMMERCIAL] += 1
+
+    def observe(self) -> None:
+        """Monthly accumulators for the run summaries (called after the lifecycle)."""
+        m = self.model
+        formal = [p for p in self.poles if p.status in (Status.FORMAL, Status.VEGETATING)]
+        self.any_formal = bool(formal)
+        self._month_stats(formal)
+        if not formal:
+            self.month_fte_share = float("nan")
+            return
+        members = np.concatenate([np.asarray(p.members, dtype=np.int64) for p in formal])
+        self.formal_pole_months += len(formal)
+        if len(members) == 0:
+            return
+        self.member_months_by_kind += np.bincount(m.orgs.kind[members], minlength=len(KINDS))
+        market = members[m.orgs.is_market[members]]
+        self.market_member_revenue += float(m.orgs.revenue[market].sum()) / 12.0
+        # Time members give to the pole: joint projects, pole activities, volunteer animation.
+        pt = m.projects
+        active = np.flatnonzero(pt.active[: pt.size])
+        time = len(members) * m.params.poles.pole_time
+        time += sum(m.params.poles.volunteer_fte for p in formal if p.volunteer is not None)
+        if len(active):
+            mem = pt.members[active]
+            pol = np.where(mem >= 0, m.pole_of[np.maximum(mem, 0)], -1)
+            shared = ((pol[:, :, None] == pol[:, None, :]) & (pol[:, :, None] >= 0)).sum(
+                axis=2
+            ) >= 2
+            in_formal = np.isin(pol, [p.id for p in formal])
+            time += float((shared & in_formal).sum(axis=1) @ pt.cost[active])
+        self.month_fte_share = time / float(m.orgs.fte[members].sum())
+        self.pole_time_share_sum += self.month_fte_share
+        self.formal_pole_months_observed += 1
+        self.stats["fte_share_in_pole"] = self.month_fte_share
+
+    def _month_stats(self, formal: list[Pole]) -> None:
+        """This month's pole metrics (read by ``world/metrics.py``)."""
+        m = self.model
+        status = [p.status for p in self.poles]
+        alive = self.alive()
+        members = [o for p in alive for o in p.members]
+        kinds = (
+            np.bincount(m.orgs.kind[members], minlength=len(KINDS))
+            if members
+            else np.zeros(len(KINDS), dtype=np.int64)
+        )
+        income = sum(self.month_income.values())
+        formal_members = sum(len(p.members) for p in formal)
+        st = {
+            "poles_informal": status.count(Status.INFORMAL),
+            "poles_formal": status.count(Status.FORMAL),
+            "poles_vegetating": status.count(Status.VEGETATING),
+            "poles_dead": status.count(Status.DEAD),
+            "pole_members": len(members),
+            "cell_fte": sum(p.fte for p in formal),
+            "cell_cash": sum(p.cash for p in formal),
+            "public_income_share": self.month_public / income if income > 0 else float("nan"),
+            "dues_compliance": sum(p.paying for p in formal) / formal_members
+            if formal_members
+            else float("nan"),
+            "pole_projects_started": self.month_started_in_poles,
+            "collective_offers": self.month_collective,
+            "fte_share_in_pole": float("nan"),
+        }
+        for k, name in enumerate(KINDS):
+            st[f"share_members_{name.lower()}"] = (
+                kinds[k] / len(members) if members else float("nan")
+            )
+        self.stats = st
 
     # -- outputs -----------------------------------------------------------------------------
     def table(self, months: int) -> list[dict[str, Any]]:
@@ -497,6 +740,7 @@ class PoleRegistry:
                     "eur_cell_cost": p.cost_total,
                     "eur_in_kind": p.in_kind,
                     "public_total": public,
+                    "grant_end": p.grant_end,
                     "projects_started": p.started,
                     "projects_completed": p.completed,
                     "months_observed": months,

@@ -103,6 +103,10 @@ class Relations:
         tbar = self.tau0[i, j] + self.best_dev[i, j]
         return trust_rule.effective_trust(tbar, self.theta[i, j], omega)
 
+    def effective_all(self, omega: float) -> NDArray[np.float64]:
+        """Effective trust between every pair of organisations (n x n)."""
+        return trust_rule.effective_trust(self.tau0 + self.best_dev, self.theta, omega)
+
     def person_trust(self, p: NDArray[np.int64], q: NDArray[np.int64]) -> NDArray[np.float64]:
         """Person trust ``tau[p, q]``."""
         return self.tau0[p // S, q // S] + self.scaled[p, q] * self.scale

@@ -21,6 +21,7 @@ from importlib.metadata import version as pkg_version
 from pathlib import Path
 from typing import Any
 
+import mesa
 import numpy as np
 import pandas as pd
 
@@ -29,6 +30,7 @@ from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import nested_dict
 from ptce_sim.world.metrics import describe
 from ptce_sim.world.model import TerritoryModel
+from ptce_sim.world.poles import POLE_COLUMNS
 from ptce_sim.world.scenario import Scenario
 from ptce_sim.world.summary import summarise
 
@@ -40,6 +42,7 @@ class RunResult:
     """What one run produces."""
 
     timeseries: pd.DataFrame  # one row per month, one column per metric
+    poles: pd.DataFrame  # one row per pole (see docs/outputs.md)
     summary: dict[str, Any]  # per-run summaries (see world/summary.py)
     meta: dict[str, Any]  # provenance: versions, seed, resolved parameters, policy log
 
@@ -65,6 +68,14 @@ def run_one(
     if spec.start:
         frame.insert(1, "date", calendar(spec.start, len(frame)))
     summary = summarise(model, frame)
+    poles = pd.DataFrame(model.poles.table(len(frame)), columns=POLE_COLUMNS)
+    if spec.start:
+        for col in ("formed", "formalised", "died"):
+            labels = calendar(spec.start, len(frame))
+            poles[f"{col}_date"] = [
+                labels[int(v)] if v == v and v is not None else None for v in poles[col]
+            ]
+    _release(model)
     meta = {
         "ptce_sim": ptce_sim.__version__,
         "mesa": pkg_version("mesa"),
@@ -83,7 +94,15 @@ def run_one(
         "policy_log": model.policy_log,
         "metrics": describe(),
     }
-    return RunResult(frame, summary, meta)
+    return RunResult(frame, poles, summary, meta)
+
+
+def _release(model: TerritoryModel) -> None:
+    """Mesa 3.3 keeps every model alive through class-level caches; in a long sweep the
+    workers' memory would grow without bound (TECH_NOTES). Drop this model's entries."""
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def _clean(value: Any) -> Any:
@@ -122,6 +141,7 @@ def write_run(result: RunResult, out: Path, command: list[str] | None = None) ->
         table = result.timeseries
         table.to_parquet(tmp / "timeseries.parquet", index=False)
         table.to_csv(tmp / "timeseries.csv", index=False)
+        result.poles.to_parquet(tmp / "poles.parquet", index=False)
         _dump(result.summary, tmp / "summary.json")
         meta = dict(result.meta)
         meta["command"] = command if command is not None else sys.argv

@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ptce_sim.base.domain import ProjectKind
+from ptce_sim.base.domain import OrgKind, ProjectKind
+from ptce_sim.rules.funding import PUBLIC_SOURCES
+from ptce_sim.rules.poles import CAUSES, Status
+from ptce_sim.world.survival import survival_at
 
 if TYPE_CHECKING:
     from ptce_sim.world.model import TerritoryModel
 
 KIND_NAMES = [k.name.lower() for k in ProjectKind]
+KINDS = [k.name for k in OrgKind]
 
 SUMMARY_DOCS: dict[str, str] = {
     "months": "months simulated",
@@ -36,6 +40,28 @@ SUMMARY_DOCS: dict[str, str] = {
     "fte_share_cooperating": "share of FTE spent on cooperation projects (run average)",
     "coop_revenue_share": "share of market organisations' revenue from projects (from year 2)",
     "policy_changes": "scheduled parameter changes applied",
+    "poles_formed": "poles that emerged (informal) over the run",
+    "poles_formalised": "poles that formalised (legal body and animation cell)",
+    "poles_alive_end": "poles alive at the end (informal, formal or vegetating)",
+    "formal_poles_alive_end": "formal poles still animated at the end",
+    "mean_formal_size": "mean members of formal poles (over their formal months)",
+    **{
+        f"member_share_{k.lower()}": f"share of formal-pole member-months that are {k}"
+        for k in KINDS
+    },
+    "member_share_coop_firm": "share of formal-pole member-months that are COOP or FIRM",
+    "coops_per_member_year": "projects started inside formal poles per member per year",
+    "pole_revenue_share": "share of market members' revenue from pole projects",
+    "fte_share_in_pole": "share of formal-pole members' FTE spent on pole activities",
+    "survival_3y": "share of formal poles alive 3 years after formalisation (of those observed)",
+    "survival_5y": "share of formal poles alive 5 years after formalisation (of those observed)",
+    "survival_10y": "share of formal poles alive 10 years after formalisation (of those observed)",
+    "public_eur": "public k€ paid to animation cells (LA subsidy, calls, structural, matching)",
+    "eur_per_surviving_pole_year": "public k€ per year of formal-pole life",
+    "deaths_funding": "poles dead for lack of funding",
+    "deaths_trust_collapse": "poles dead of trust collapse",
+    "deaths_leader_loss": "poles dead after losing their leader",
+    "deaths_membership_erosion": "poles dead of membership erosion",
 }
 
 
@@ -78,8 +104,57 @@ def summarise(model: TerritoryModel, frame: pd.DataFrame) -> dict[str, Any]:
         if months > 12
         else float("nan"),
         "policy_changes": len(model.policy_log),
+        **pole_summary(model, months),
     }
     missing = set(SUMMARY_DOCS) ^ set(out)
     if missing:  # a programming error, caught by the tests
         raise RuntimeError(f"summary names and docs disagree: {sorted(missing)}")
+    return out
+
+
+def pole_summary(model: TerritoryModel, months: int) -> dict[str, Any]:
+    """Summaries of the poles of one run (see SUMMARY_DOCS)."""
+    reg = model.poles
+    poles = reg.poles
+    formal = [p for p in poles if p.formalised is not None]
+    end = months - 1
+    dur = np.array([(p.died if p.died is not None else end) - p.formalised for p in formal], float)
+    died = np.array([p.died is not None for p in formal], dtype=bool)
+    by_kind = reg.member_months_by_kind
+    member_months = int(by_kind.sum())
+    public = sum(p.ledger[k] for p in poles for k in PUBLIC_SOURCES)
+    pole_years = reg.formal_pole_months / 12.0
+    nan = float("nan")
+    out: dict[str, Any] = {
+        "poles_formed": len(poles),
+        "poles_formalised": len(formal),
+        "poles_alive_end": sum(p.alive for p in poles),
+        "formal_poles_alive_end": sum(p.status == Status.FORMAL for p in poles),
+        "mean_formal_size": member_months / reg.formal_pole_months
+        if reg.formal_pole_months
+        else nan,
+        **{
+            f"member_share_{k.lower()}": by_kind[i] / member_months if member_months else nan
+            for i, k in enumerate(KINDS)
+        },
+        "member_share_coop_firm": (by_kind[OrgKind.COOP] + by_kind[OrgKind.FIRM]) / member_months
+        if member_months
+        else nan,
+        "coops_per_member_year": reg.formal_pole_projects / (member_months / 12.0)
+        if member_months
+        else nan,
+        "pole_revenue_share": reg.market_pole_gain
+        / (reg.market_member_revenue + reg.market_pole_gain)
+        if reg.market_member_revenue > 0
+        else nan,
+        "fte_share_in_pole": reg.pole_time_share_sum / reg.formal_pole_months_observed
+        if reg.formal_pole_months_observed
+        else nan,
+        "survival_3y": survival_at(dur, died, 36),
+        "survival_5y": survival_at(dur, died, 60),
+        "survival_10y": survival_at(dur, died, 120),
+        "public_eur": float(public),
+        "eur_per_surviving_pole_year": public / pole_years if pole_years else nan,
+        **{f"deaths_{c}": sum(p.cause == c for p in poles) for c in CAUSES},
+    }
     return out

@@ -27,10 +27,21 @@ class KaplanMeier:
     at_risk: NDArray[np.int64]
     n: int
     events: int
+    end: float = 0.0  # longest follow-up: the curve is undefined beyond it
+    greenwood: NDArray[np.float64] | None = None  # cumulative sum d / (n (n - d))
+
+    def se_at(self, t: float) -> float:
+        """Greenwood standard error of S(t): ``S * sqrt(sum d / (n (n - d)))``."""
+        if self.n == 0 or t > self.end:
+            return float("nan")
+        k = np.searchsorted(self.times, t, side="right") - 1
+        if k < 0:
+            return 0.0
+        return float(self.survival[k] * np.sqrt(self.greenwood[k]))
 
     def at(self, t: float) -> tuple[float, float, float]:
         """(S(t), lower, upper); NaN when nobody was observed up to ``t``."""
-        if self.n == 0:
+        if self.n == 0 or t > self.end:
             return (float("nan"),) * 3
         k = np.searchsorted(self.times, t, side="right") - 1
         if k < 0:
@@ -47,7 +58,7 @@ def kaplan_meier(durations: ArrayLike, observed: ArrayLike) -> KaplanMeier:
     e = np.asarray(observed, dtype=bool)
     if len(d) == 0:
         empty = np.zeros(0)
-        return KaplanMeier(empty, empty, empty, empty, np.zeros(0, dtype=np.int64), 0, 0)
+        return KaplanMeier(empty, empty, empty, empty, np.zeros(0, dtype=np.int64), 0, 0, 0.0)
     times = np.unique(d[e])
     at_risk = np.array([(d >= t).sum() for t in times], dtype=np.int64)
     deaths = np.array([((d == t) & e).sum() for t in times], dtype=np.int64)
@@ -70,6 +81,8 @@ def kaplan_meier(durations: ArrayLike, observed: ArrayLike) -> KaplanMeier:
         at_risk,
         len(d),
         int(e.sum()),
+        float(d.max()),
+        np.nan_to_num(green, nan=np.inf, posinf=np.inf),
     )
 
 
