@@ -151,7 +151,7 @@ def _print_summary(name: str, seed: int, summary: dict[str, Any], out: Path) -> 
     console.print(table)
     console.print(
         f"Outputs written to [bold]{out}[/bold]/ "
-        "(timeseries.parquet, timeseries.csv, summary.json, run.json)"
+        "(timeseries.parquet, timeseries.csv, poles.parquet, summary.json, run.json)"
     )
 
 

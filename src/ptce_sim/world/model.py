@@ -337,8 +337,8 @@ class TerritoryModel(mesa.Model):
                 due, self._due_success, pt.members, pt.slots, pt.gens, self.gen
             )
         if self.poles.any_formal:
-            same = (self.pole_of[:, None] == self.pole_of[None, :]) & (self.pole_of[:, None] >= 0)
-            self.relations.month_passes(np.where(same, self.institution[:, None], 0.0))
+            # Institutionalisation I of the pole for two members of the same pole, else 0.
+            self.relations.month_passes_poles(self.pole_of, self.institution)
         else:
             self.relations.month_passes(0.0)
 

@@ -22,6 +22,7 @@ from ptce_sim.base.domain import ESS_KINDS, MAX_PERSONS, OrgKind, ProjectKind
 from ptce_sim.rules import funding as fund
 from ptce_sim.rules import poles as rule
 from ptce_sim.rules.poles import Governance, Status
+from ptce_sim.world import kernels
 from ptce_sim.world.projects import NewProjects
 
 if TYPE_CHECKING:
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
 
 S = MAX_PERSONS
 KINDS = [k.name for k in OrgKind]
+# Enum members as module constants: attribute access on an enum class is slow.
+_INFORMAL, _FORMAL, _VEGETATING, _DEAD = (
+    Status.INFORMAL,
+    Status.FORMAL,
+    Status.VEGETATING,
+    Status.DEAD,
+)
+_DEDICATED = Governance.DEDICATED
+_SHARE_KEYS = [f"share_members_{k.lower()}" for k in KINDS]
 
 #: Columns of the per-pole table (``poles.parquet``), described in docs/outputs.md.
 POLE_COLUMNS: list[str] = [
@@ -100,7 +110,7 @@ class Pole:
 
     @property
     def alive(self) -> bool:
-        return self.status != Status.DEAD
+        return self.status != _DEAD
 
     @property
     def has_leader(self) -> bool:
@@ -121,6 +131,7 @@ class PoleRegistry:
         self.any_formal = False
         self._dues_key: object = None
         self._dues = np.zeros(0)
+        self._ess: np.ndarray | None = None
         # Run accumulators for the summaries (formal and vegetating poles only).
         n_kinds = len(KINDS)
         self.member_months_by_kind = np.zeros(n_kinds, dtype=np.int64)
@@ -144,19 +155,24 @@ class PoleRegistry:
         """Mean effective trust over the pairs of members that have cooperated (all pairs
         when none has yet): the trust that holds the group together."""
         m = self.model
-        idx = np.asarray(members)
-        if len(idx) < 2:
+        if len(members) < 2:
             return 0.0
-        t = m.relations.effective(idx[:, None], idx[None, :], m.personal_weight)
-        known = m.relations.history[idx[:, None], idx[None, :]] > 0
-        if not known.any():
-            known = ~np.eye(len(idx), dtype=bool)
-        return float(t[known].mean())
+        rel = m.relations
+        return float(
+            kernels.mean_trust(
+                np.asarray(members, dtype=np.int64),
+                rel.tau0,
+                rel.best_dev,
+                rel.theta,
+                rel.history,
+                float(m.personal_weight),
+            )
+        )
 
     def _homophily_with(self, orgs: np.ndarray, members: list[int]) -> np.ndarray:
-        return self.model.homophily[np.asarray(orgs)[:, None], np.asarray(members)[None, :]].mean(
-            axis=1
-        )
+        # Only ever called with orgs == members (the mean homophily of each member
+        # with the whole pole, itself included).
+        return kernels.homophily_with(self.model.homophily, np.asarray(members, dtype=np.int64))
 
     def _monthly_dues(self, org: int) -> float:
         return float(self.dues_table()[org])
@@ -191,32 +207,38 @@ class PoleRegistry:
         pp = m.params.poles
         rng = m.streams["poles"]
         rho, asp, alpha = m.perceived_return, m.aspiration, m.orgs.alpha
+        tolerance = float(pp.value_premium / max(pp.pole_time, 1e-9))
         for pole in self.alive():
             members = pole.members
-            idx = np.asarray(members)
-            h = self._homophily_with(idx, members)
-            unhappy = rule.dissatisfied(rho[idx], asp[idx], alpha[idx], h, pp)
+            idx = np.asarray(members, dtype=np.int64)
+            # rules.poles.dissatisfied with each member's mean homophily with the pole.
+            unhappy = kernels.dissatisfied_members(idx, m.homophily, rho, asp, alpha, tolerance)
             u_patience = rng.integers(pp.patience_min, pp.patience_max + 1, size=len(idx))
             leaving = []
-            pole.paying = 0
-            for k, org in enumerate(members):
-                if unhappy[k]:
-                    pole.dissatisfied[org] = pole.dissatisfied.get(org, 0) + 1
-                    pole.patience.setdefault(org, int(u_patience[k]))
-                    if pole.dissatisfied[org] >= pole.patience[org]:
+            paying_pole = pole.status == _FORMAL or pole.status == _VEGETATING
+            exclusion = m.params.funding.dues_exclusion
+            dissatisfied, patience, unpaid = pole.dissatisfied, pole.patience, pole.unpaid
+            sad_rows = unhappy.nonzero()[0].tolist()
+            # Satisfied members: their counters reset (they pay their dues in a formal pole).
+            sad = {members[k] for k in sad_rows}
+            books = (dissatisfied, patience, unpaid) if paying_pole else (dissatisfied, patience)
+            for book in books:
+                for org in [o for o in book if o not in sad]:
+                    del book[org]
+            pole.paying = len(members) - len(sad_rows) if paying_pole else 0
+            # Dissatisfied members, in member order.
+            for k in sad_rows:
+                org = members[k]
+                dissatisfied[org] = dissatisfied.get(org, 0) + 1
+                if org not in patience:
+                    patience[org] = int(u_patience[k])
+                if dissatisfied[org] >= patience[org]:
+                    leaving.append(org)
+                    continue
+                if paying_pole:
+                    unpaid[org] = unpaid.get(org, 0) + 1
+                    if exclusion and unpaid[org] >= 12:
                         leaving.append(org)
-                        continue
-                else:
-                    pole.dissatisfied.pop(org, None)
-                    pole.patience.pop(org, None)
-                if pole.status in (Status.FORMAL, Status.VEGETATING):
-                    if unhappy[k]:
-                        pole.unpaid[org] = pole.unpaid.get(org, 0) + 1
-                        if m.params.funding.dues_exclusion and pole.unpaid[org] >= 12:
-                            leaving.append(org)
-                    else:
-                        pole.unpaid.pop(org, None)
-                        pole.paying += 1
             for org in leaving:
                 self._remove_member(pole, org)
         self._joining(rng)
@@ -227,35 +249,41 @@ class PoleRegistry:
         alive = self.alive()
         if not alive:
             return
-        outside = np.flatnonzero(m.pole_of < 0)
+        outside = (m.pole_of < 0).nonzero()[0]
         considering = outside[rng.random(len(outside)) < pp.join_consider]
         if len(considering) == 0:
             return
-        known = m.relations.history[considering] > 0
-        trust = m.relations.effective(
-            considering[:, None], np.arange(m.orgs.n)[None, :], m.personal_weight
+        # Trusted ties (cooperated, effective trust >= threshold) with each pole's
+        # members, join value (rules.poles.join_value): in a compiled kernel.
+        n = m.orgs.n
+        members = np.zeros((len(alive), n), dtype=np.int64)
+        sizes = np.array([len(p.members) for p in alive], dtype=np.int64)
+        for q, pole in enumerate(alive):
+            members[q, : sizes[q]] = pole.members
+        rel = m.relations
+        joined = kernels.joining(
+            considering,
+            members,
+            sizes,
+            np.array([p.status == _INFORMAL for p in alive]),
+            rel.history,
+            rel.tau0,
+            rel.best_dev,
+            rel.theta,
+            float(m.personal_weight),
+            float(pp.trust_threshold),
+            m.homophily,
+            m.perceived_return,
+            m.orgs.alpha,
+            self.dues_table(),
+            float(m.params.cooperation.opportunity_cost),
+            float(pp.pole_time),
+            float(pp.value_premium),
         )
-        tied = known & (trust >= pp.trust_threshold)
-        for row, org in enumerate(considering.tolist()):
-            best, best_ties = None, 0
-            for pole in alive:
-                ties = int(tied[row, pole.members].sum())
-                if ties > best_ties:
-                    best, best_ties = pole, ties
-            if best is None:
-                continue
-            h = float(m.homophily[org, best.members].mean())
-            value = rule.join_value(
-                m.perceived_return[org],
-                m.orgs.alpha[org],
-                h,
-                self._monthly_dues(org) if best.status != Status.INFORMAL else 0.0,
-                m.params.cooperation.opportunity_cost,
-                pp,
-            )
-            if value > 0:
-                best.members.append(org)
-                m.pole_of[org] = best.id
+        for org, q in zip(considering.tolist(), joined.tolist(), strict=True):
+            if q >= 0:
+                alive[q].members.append(org)
+                m.pole_of[org] = alive[q].id
 
     def _remove_member(self, pole: Pole, org: int) -> None:
         if org in pole.members:
@@ -277,7 +305,7 @@ class PoleRegistry:
         rng = m.streams["funding"]
         self.month_income = dict.fromkeys(fund.SOURCES, 0.0)
         for pole in self.poles:
-            if pole.status not in (Status.FORMAL, Status.VEGETATING):
+            if pole.status not in (_FORMAL, _VEGETATING):
                 continue
             income = dict.fromkeys(fund.SOURCES, 0.0)
             paying = [o for o in pole.members if o not in pole.unpaid]
@@ -294,7 +322,7 @@ class PoleRegistry:
                     income["la_subsidy"] = fp.la_subsidy
             if (
                 cp.open
-                and pole.status == Status.FORMAL
+                and pole.status == _FORMAL
                 and pole.grant_months_left == 0
                 and pole.applied_window != self.call_window
             ):
@@ -308,7 +336,7 @@ class PoleRegistry:
                 pole.grant_months_left -= 1
                 if pole.grant_months_left == 0:
                     pole.grant_end = t + 1
-            if pole.status == Status.FORMAL and sp.amount > 0:
+            if pole.status == _FORMAL and sp.amount > 0:
                 size = max(len(pole.members), 1)
                 years = max((t - (pole.formalised or t) + 1) / 12.0, 1.0)
                 rate = pole.started / size / years
@@ -326,7 +354,7 @@ class PoleRegistry:
             pole.cost_total += cost
             self.ledger_rows.append((pole.id, t, before, *income.values(), cost, pole.cash))
             pole.fte = fund.staffing(pole.fte, pole.cash, len(pole.members), cell)
-            if pole.fte == 0 and pole.status == Status.FORMAL:
+            if pole.fte == 0 and pole.status == _FORMAL:
                 self._volunteer(pole)
             else:
                 pole.volunteer = None
@@ -370,7 +398,7 @@ class PoleRegistry:
                 return memo[0]
 
             self._leadership(pole, rng, trust)
-            if pole.status == Status.INFORMAL:
+            if pole.status == _INFORMAL:
                 eligible = rule.formalisation_eligible(
                     len(pole.members),
                     trust(),
@@ -385,13 +413,13 @@ class PoleRegistry:
             anim = rule.animation_intensity(
                 pole.status, pole.fte, pole.volunteer is not None, pole.has_leader, pp
             )
-            if pole.status == Status.FORMAL:
+            if pole.status == _FORMAL:
                 pole.unanimated_months = pole.unanimated_months + 1 if anim == 0 else 0
                 if pole.unanimated_months >= pp.vegetation_delay:
-                    pole.status = Status.VEGETATING
+                    pole.status = _VEGETATING
                     pole.vegetating_since = t
             pole.institution = rule.institutionalise(
-                pole.institution, pole.status, pole.governance == Governance.DEDICATED, pp
+                pole.institution, pole.status, pole.governance == _DEDICATED, pp
             )
             pole.idle_months = 0 if pole.id in cooperating else pole.idle_months + 1
             pole.leaderless_months = 0 if pole.has_leader else pole.leaderless_months + 1
@@ -424,10 +452,10 @@ class PoleRegistry:
 
     def _formalise(self, pole: Pole, rng: np.random.Generator) -> None:
         m = self.model
-        pole.status = Status.FORMAL
+        pole.status = _FORMAL
         pole.formalised = m.month
         dedicated = rng.random() < m.params.poles.dedicated_share
-        pole.governance = Governance.DEDICATED if dedicated else Governance.DELEGATED
+        pole.governance = _DEDICATED if dedicated else Governance.DELEGATED
         pole.fte = m.params.cell.initial_fte
         pole.la_next_decision = m.month
 
@@ -449,20 +477,21 @@ class PoleRegistry:
 
     def _leader_candidates(self, pole: Pole) -> np.ndarray:
         m = self.model
-        idx = np.asarray(pole.members)
-        ess = np.isin(m.orgs.kind[idx], ESS_KINDS)
-        ok = m.present[idx] & ess[:, None]
-        return (idx[:, None] * S + np.arange(S)[None, :])[ok]
+        if self._ess is None:
+            self._ess = np.isin(m.orgs.kind, ESS_KINDS)  # kinds never change
+        return kernels.leader_candidates(
+            np.asarray(pole.members, dtype=np.int64), m.present, self._ess
+        )
 
     def _cooperating_poles(self) -> set[int]:
         """Poles with at least one project under way between two of their members."""
         pt = self.model.projects
-        active = np.flatnonzero(pt.active[: pt.size])
+        active = pt.active[: pt.size].nonzero()[0]
         return set(self.joint_poles(pt.members[active]).tolist())
 
     def _die(self, pole: Pole, cause: str) -> None:
         m = self.model
-        pole.status = Status.DEAD
+        pole.status = _DEAD
         pole.died = m.month
         pole.cause = cause
         for org in list(pole.members):
@@ -473,25 +502,37 @@ class PoleRegistry:
     def _emerge(self, successes: list[list[int]], rng: np.random.Generator) -> None:
         m = self.model
         pp = m.params.poles
-        candidates = [team for team in successes if all(m.pole_of[o] < 0 for o in team)]
+        pole_of = m.pole_of.tolist()
+        candidates = [team for team in successes if all(pole_of[o] < 0 for o in team)]
         if not candidates:
             return
-        trust = m.relations.effective_all(m.personal_weight)
+        # The graph (trusted ties between organisations outside every pole) is the one
+        # of the start of the emergence phase: ``outside`` is not updated in the loop.
         outside = m.pole_of < 0
-        adj = (m.relations.history > 0) & (trust >= pp.trust_threshold)
-        adj &= outside[:, None] & outside[None, :]
-        np.fill_diagonal(adj, False)
+        rel = m.relations
+        omega, threshold = float(m.personal_weight), float(pp.trust_threshold)
         for team in candidates:
             if m.pole_of[team[0]] >= 0:
                 continue  # joined a pole formed a moment ago
-            group = np.flatnonzero(rule.reachable(adj, team[0]) & (m.pole_of < 0))
+            # rules.poles.reachable over that graph, kept outside poles: compiled.
+            group = kernels.trusted_component(
+                team[0],
+                outside,
+                m.pole_of,
+                rel.history,
+                rel.tau0,
+                rel.best_dev,
+                rel.theta,
+                omega,
+                threshold,
+            )
             if len(group) < pp.min_size:
                 continue
             leaders = (m.is_leader[group] & m.present[group]).any(axis=1)
             if not leaders.any():
                 continue
-            founder = int(group[np.flatnonzero(leaders)[rng.integers(leaders.sum())]])
-            slot = int(np.flatnonzero(m.is_leader[founder] & m.present[founder])[0])
+            founder = int(group[leaders.nonzero()[0][rng.integers(leaders.sum())]])
+            slot = int((m.is_leader[founder] & m.present[founder]).nonzero()[0][0])
             pole = Pole(
                 id=len(self.poles),
                 founder=founder,
@@ -521,12 +562,7 @@ class PoleRegistry:
         two participants are members (the most represented one), else -1."""
         if len(members) == 0 or not self.poles:
             return np.full(len(members), -1, dtype=np.int64)
-        pol = np.where(members >= 0, self.model.pole_of[np.maximum(members, 0)], -1)
-        same = (pol[:, :, None] == pol[:, None, :]) & (pol[:, :, None] >= 0)
-        count = same.sum(axis=2)  # members sharing each participant's pole (itself included)
-        best = np.argmax(count, axis=1)
-        rows = np.arange(len(members))
-        return np.where(count[rows, best] >= 2, pol[rows, best], -1)
+        return kernels.joint_poles(members, self.model.pole_of)
 
     # -- hooks called by the model --------------------------------------------------------
     def count_started(self, first: int) -> None:
@@ -535,14 +571,15 @@ class PoleRegistry:
         self.month_started_in_poles = 0
         if not self.poles:
             return
+        if first == pt.size:
+            return
         joint = self.joint_poles(pt.members[first : pt.size])
         for pole_id in joint[joint >= 0].tolist():
-            if pole_id >= 0:
-                pole = self.poles[pole_id]
-                pole.started += 1
-                self.month_started_in_poles += 1
-                if pole.status in (Status.FORMAL, Status.VEGETATING):
-                    self.formal_pole_projects += 1
+            pole = self.poles[pole_id]
+            pole.started += 1
+            self.month_started_in_poles += 1
+            if pole.status == _FORMAL or pole.status == _VEGETATING:
+                self.formal_pole_projects += 1
 
     def outcomes(
         self, due: np.ndarray, success: np.ndarray
@@ -557,24 +594,29 @@ class PoleRegistry:
         if len(due) == 0:
             return joint, successes
         rows = pt.members[due]
-        for team in rows[success]:
-            successes.append(team[team >= 0].tolist())
-        pole_of_project = self.joint_poles(rows)
-        for row in np.flatnonzero(pole_of_project >= 0).tolist():
-            pid = int(due[row])
-            pole_id = int(pole_of_project[row])
-            team = pt.members[pid]
-            team = team[team >= 0]
-            pole = self.poles[pole_id]
-            pole.completed += 1
-            duration = pt.end[pid] - pt.start[pid]
-            gains = m.realised[row, : len(team)] * pt.cost[pid] * duration
-            in_pole = m.pole_of[team] == pole_id
-            if pole.status in (Status.FORMAL, Status.VEGETATING):
-                joint[pole_id] = joint.get(pole_id, 0.0) + phi * float(gains[in_pole].sum())
-                if pt.kind[pid] in (ProjectKind.COMMERCIAL, ProjectKind.RND):
-                    market = in_pole & m.orgs.is_market[team]
-                    self.market_pole_gain += float(gains[market].sum())
+        for team in rows[success].tolist():
+            successes.append([o for o in team if o >= 0])
+        if not self.poles:
+            return joint, successes
+        formal = np.array([p.status == _FORMAL or p.status == _VEGETATING for p in self.poles])
+        completed, revenue, has_revenue, self.market_pole_gain = kernels.pole_outcomes(
+            due,
+            pt.members,
+            pt.kind,
+            pt.cost,
+            pt.end,
+            pt.start,
+            m.realised,
+            m.pole_of,
+            formal,
+            m.orgs.is_market,
+            float(phi),
+            float(self.market_pole_gain),
+        )
+        for pole_id in completed.nonzero()[0].tolist():
+            self.poles[pole_id].completed += int(completed[pole_id])
+        for pole_id in has_revenue.nonzero()[0].tolist():
+            joint[pole_id] = float(revenue[pole_id])
         return joint, successes
 
     def collective_offers(self, t: int) -> None:
@@ -586,7 +628,7 @@ class PoleRegistry:
         cp = m.params.cooperation
         rng = m.streams["poles"]
         for pole in self.poles:
-            if pole.status != Status.FORMAL or len(pole.members) < pp.tender_size:
+            if pole.status != _FORMAL or len(pole.members) < pp.tender_size:
                 continue
             if rng.random() >= pp.tender_rate:
                 continue
@@ -613,7 +655,7 @@ class PoleRegistry:
         slots = np.full((1, w), -1, dtype=np.int64)
         gens = np.zeros((1, w), dtype=np.int64)
         for a, org in enumerate(team.tolist()):
-            here = np.flatnonzero(m.present[org])
+            here = m.present[org].nonzero()[0]
             s = int(here[rng.integers(len(here))])
             slots[0, a], gens[0, a] = s, m.gen[org, s]
         comp = m.comp[team[:, None], team[None, :]]
@@ -641,7 +683,7 @@ class PoleRegistry:
     def observe(self) -> None:
         """Monthly accumulators for the run summaries (called after the lifecycle)."""
         m = self.model
-        formal = [p for p in self.poles if p.status in (Status.FORMAL, Status.VEGETATING)]
+        formal = [p for p in self.poles if p.status == _FORMAL or p.status == _VEGETATING]
         self.any_formal = bool(formal)
         self._month_stats(formal)
         if not formal:
@@ -651,23 +693,22 @@ class PoleRegistry:
         self.formal_pole_months += len(formal)
         if len(members) == 0:
             return
-        self.member_months_by_kind += np.bincount(m.orgs.kind[members], minlength=len(KINDS))
-        market = members[m.orgs.is_market[members]]
-        self.market_member_revenue += float(m.orgs.revenue[market].sum()) / 12.0
+        by_kind, market_revenue, fte = kernels.formal_member_stats(
+            members, m.orgs.kind, m.orgs.is_market, m.orgs.revenue, m.orgs.fte, len(KINDS)
+        )
+        self.member_months_by_kind += by_kind
+        self.market_member_revenue += float(market_revenue) / 12.0
         # Time members give to the pole: joint projects, pole activities, volunteer animation.
         pt = m.projects
-        active = np.flatnonzero(pt.active[: pt.size])
+        active = pt.active[: pt.size].nonzero()[0]
         time = len(members) * m.params.poles.pole_time
         time += sum(m.params.poles.volunteer_fte for p in formal if p.volunteer is not None)
         if len(active):
-            mem = pt.members[active]
-            pol = np.where(mem >= 0, m.pole_of[np.maximum(mem, 0)], -1)
-            shared = ((pol[:, :, None] == pol[:, None, :]) & (pol[:, :, None] >= 0)).sum(
-                axis=2
-            ) >= 2
-            in_formal = np.isin(pol, [p.id for p in formal])
-            time += float((shared & in_formal).sum(axis=1) @ pt.cost[active])
-        self.month_fte_share = time / float(m.orgs.fte[members].sum())
+            is_formal = np.zeros(len(self.poles), dtype=bool)
+            is_formal[[p.id for p in formal]] = True
+            shared = kernels.formal_shared(pt.members[active], m.pole_of, is_formal)
+            time += float(shared @ pt.cost[active])
+        self.month_fte_share = time / float(fte)
         self.pole_time_share_sum += self.month_fte_share
         self.formal_pole_months_observed += 1
         self.stats["fte_share_in_pole"] = self.month_fte_share
@@ -686,10 +727,10 @@ class PoleRegistry:
         income = sum(self.month_income.values())
         formal_members = sum(len(p.members) for p in formal)
         st = {
-            "poles_informal": status.count(Status.INFORMAL),
-            "poles_formal": status.count(Status.FORMAL),
-            "poles_vegetating": status.count(Status.VEGETATING),
-            "poles_dead": status.count(Status.DEAD),
+            "poles_informal": status.count(_INFORMAL),
+            "poles_formal": status.count(_FORMAL),
+            "poles_vegetating": status.count(_VEGETATING),
+            "poles_dead": status.count(_DEAD),
             "pole_members": len(members),
             "cell_fte": sum(p.fte for p in formal),
             "cell_cash": sum(p.cash for p in formal),
@@ -701,10 +742,8 @@ class PoleRegistry:
             "collective_offers": self.month_collective,
             "fte_share_in_pole": float("nan"),
         }
-        for k, name in enumerate(KINDS):
-            st[f"share_members_{name.lower()}"] = (
-                kinds[k] / len(members) if members else float("nan")
-            )
+        for k, key in enumerate(_SHARE_KEYS):
+            st[key] = kinds[k] / len(members) if members else float("nan")
         self.stats = st
 
     # -- outputs -----------------------------------------------------------------------------

@@ -233,6 +233,30 @@ class Relations:
             self.theta = trust_rule.follow(self.theta, self.tau0 + self.best_dev, kappa)
             self.best_dev *= keep
             self.sum_dev *= keep
+        self._relax_scale(keep)
+
+    def month_passes_poles(
+        self, pole_of: NDArray[np.int64], institution: NDArray[np.float64]
+    ) -> None:
+        """:meth:`month_passes` where the institutionalisation of a pair of organisations is
+        ``institution[a]`` when both belong to the same pole (``pole_of``, -1 for none), else
+        0 (same result as passing that n x n matrix, without building it)."""
+        pr = self.params
+        keep = 1.0 - pr.decay
+        kernels.month_passes_poles(
+            self.theta,
+            self.tau0,
+            self.best_dev,
+            self.sum_dev,
+            np.asarray(pole_of, dtype=np.int64),
+            np.asarray(institution, dtype=float),
+            float(pr.institution_rate),
+            float(pr.institution_rate_formal),
+            keep,
+        )
+        self._relax_scale(keep)
+
+    def _relax_scale(self, keep: float) -> None:
         self.scale *= keep
         if self.scale < 1e-100:  # renormalise long before underflow
             self.scaled *= self.scale
