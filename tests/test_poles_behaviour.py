@@ -1,6 +1,6 @@
 """Behaviour of poles under funding policies and turnover (slow, paired seeds, > 3 SE).
 
-Survival curves pool the poles of 16 replicates per setting (same seeds in every
+Survival curves pool the poles of 16 or 48 replicates per setting (same seeds in every
 setting); differences are judged with Greenwood standard errors.
 """
 
@@ -20,12 +20,16 @@ from ptce_sim.world.survival import KaplanMeier, kaplan_meier
 pytestmark = pytest.mark.slow
 
 SEEDS = range(201, 217)
+#: Survival comparisons need more poles: 48 replicates per setting.
+MANY = range(201, 249)
 
 
-def pooled_poles(name: str, updates: Mapping[str, object] | None = None) -> pd.DataFrame:
+def pooled_poles(
+    name: str, updates: Mapping[str, object] | None = None, seeds: range = SEEDS
+) -> pd.DataFrame:
     spec = scenarios.load(name).with_overrides(dict(updates or {}))
     frames = []
-    for seed in SEEDS:
+    for seed in seeds:
         poles = run_one(spec, seed=seed).poles
         frames.append(poles.assign(seed=seed))
     return pd.concat(frames, ignore_index=True)
@@ -61,10 +65,10 @@ def test_without_funding_or_volunteers_formal_poles_die_of_funding() -> None:
 
 
 def test_structural_funding_beats_calls_only_at_ten_years() -> None:
-    structural = kaplan_meier(*durations(pooled_poles("structural")))
-    calls = kaplan_meier(*durations(pooled_poles("calls_only")))
-    assert structural.n >= 10
-    assert calls.n >= 5
+    structural = kaplan_meier(*durations(pooled_poles("structural", seeds=MANY)))
+    calls = kaplan_meier(*durations(pooled_poles("calls_only", seeds=MANY)))
+    assert structural.n >= 50
+    assert calls.n >= 30
     assert z_lower(structural, calls, 120) > 3
 
 
@@ -75,8 +79,8 @@ def test_higher_turnover_lowers_survival() -> None:
         end = poles["died"].fillna(poles["months_observed"] - 1)
         return kaplan_meier((end - poles["formed"]).to_numpy(float), poles["died"].notna())
 
-    base = from_formation(pooled_poles("baseline"))
-    high = from_formation(pooled_poles("baseline", {"turnover.rate": 0.05}))
+    base = from_formation(pooled_poles("baseline", seeds=MANY))
+    high = from_formation(pooled_poles("baseline", {"turnover.rate": 0.05}, seeds=MANY))
     assert z_lower(base, high, 60) > 3
 
 

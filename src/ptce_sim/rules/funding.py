@@ -7,8 +7,8 @@ Each month, for every formal pole (every euro traced by source)::
 
 - **dues**: ``flat`` (k€ a year per member) or ``revenue`` (a share of each market member's
   annual revenue), paid monthly by the members who comply. A member complies unless it is
-  dissatisfied with the pole; with ``exclusion`` on, a member that has not paid for 12
-  months is excluded from the pole.
+  dissatisfied with the pole; with ``dues_exclusion`` on, a member that has not paid for
+  ``exclusion_months`` months is excluded from the pole (before its patience runs out).
 - **local-authority subsidy**: a yearly amount, decided every 12 months after
   formalisation, renewed with probability ``p_renew`` (times ``f_election`` in a municipal
   election year, every ``election_period`` months from ``election_offset``).
@@ -26,7 +26,9 @@ Each month, for every formal pole (every euro traced by source)::
 **Staffing.** Below ``reserve_low`` months of the current cost, cut ``fte_step`` FTE;
 when the cash covers ``reserve_high`` months of the cost *after* hiring, hire ``fte_step``
 FTE up to ``fte_cap`` (beyond the first post, only with at least ``hire_min_members``
-members). Without any FTE a value-driven member may carry the animation at its
+members). During the first ``grace_months`` after formalisation the cell is never cut
+(members' pledges carry it); a vegetating pole's cell is dormant (no staff).
+Without any FTE a value-driven member may carry the animation at its
 own cost (in kind, traced as ``volunteer``) — see ``rules/poles.py``.
 
 Public sources are the LA subsidy, call grants, structural funding and matching funds.
@@ -106,6 +108,14 @@ class CellParams:
         role="uncertainty",
         doc="above this cash reserve the cell may hire",
     )
+    grace_months: int = param(
+        12,
+        lo=0,
+        hi=60,
+        unit="months",
+        role="uncertainty",
+        doc="months after formalisation during which the cell is not cut (pledges carry it)",
+    )
     hire_min_members: int = param(
         10,
         lo=1,
@@ -155,6 +165,14 @@ class FundingParams:
         False,
         role="lever",
         doc="exclude members who have not paid their dues for 12 months",
+    )
+    exclusion_months: int = param(
+        3,
+        lo=1,
+        hi=24,
+        unit="months",
+        role="lever",
+        doc="unpaid months after which a member is excluded (with dues_exclusion)",
     )
     la_subsidy: float = param(
         25.0,

@@ -237,7 +237,7 @@ class PoleRegistry:
                     continue
                 if paying_pole:
                     unpaid[org] = unpaid.get(org, 0) + 1
-                    if exclusion and unpaid[org] >= 12:
+                    if exclusion and unpaid[org] >= m.params.funding.exclusion_months:
                         leaving.append(org)
             for org in leaving:
                 self._remove_member(pole, org)
@@ -353,7 +353,15 @@ class PoleRegistry:
                 self.month_income[k] += v
             pole.cost_total += cost
             self.ledger_rows.append((pole.id, t, before, *income.values(), cost, pole.cash))
-            pole.fte = fund.staffing(pole.fte, pole.cash, len(pole.members), cell)
+            if pole.status != _FORMAL:
+                pole.fte = 0.0  # a vegetating pole's cell is dormant: no staff, no hiring
+            elif t - (pole.formalised or 0) < cell.grace_months:
+                # First months: members' pledges carry the new cell; it only hires.
+                pole.fte = max(
+                    pole.fte, fund.staffing(pole.fte, pole.cash, len(pole.members), cell)
+                )
+            else:
+                pole.fte = fund.staffing(pole.fte, pole.cash, len(pole.members), cell)
             if pole.fte == 0 and pole.status == _FORMAL:
                 self._volunteer(pole)
             else:
