@@ -15,7 +15,9 @@ Each month, for every formal pole (every euro traced by source)::
 - **revenue share** ``phi``: a share of the gains members draw from projects they run
   together inside the pole goes to the cell.
 - **national calls for projects**: while ``calls.open``, every formal pole without a current
-  grant applies once per window and wins with probability
+  grant applies once per window (and, with ``calls.informal_apply``, so does every informal
+  pole of at least ``poles.formal_size`` members with a leader: a laureate formalises at
+  once — poles "created opportunistically for a call") and wins with probability
   ``p_win * (1 - m_w + m_w * maturity)``, ``maturity = (I + min(1, completed / 10)) / 2``;
   a laureate receives ``calls.grant`` spread evenly over ``calls.duration`` months.
 - **structural funding**: ``structural.amount`` a year per formal pole, continuously; a share
@@ -257,6 +259,11 @@ class CallParams:
         unit="months",
         role="lever",
         doc="months over which a grant is paid",
+    )
+    informal_apply: bool = param(
+        True,
+        role="lever",
+        doc="informal groups may answer a call; a laureate formalises to receive the grant",
     )
     win_probability: float = param(
         0.3,

@@ -418,6 +418,9 @@ class PoleRegistry:
                 hazard = rule.formalisation_hazard(eligible, m.catalyst.max(), pp)
                 if k < len(u_form) and u_form[k] < hazard:
                     self._formalise(pole, rng)
+                elif self._wins_call_as_informal(pole):
+                    # Created opportunistically for a call: the laureate formalises at once.
+                    self._formalise(pole, rng)
             anim = rule.animation_intensity(
                 pole.status, pole.fte, pole.volunteer is not None, pole.has_leader, pp
             )
@@ -457,6 +460,23 @@ class PoleRegistry:
         dues = 12 * float(self.dues_table()[pole.members].sum())
         call = cp.win_probability * cp.grant / cp.duration * 12 if cp.open else 0.0
         return dues * (1 + fp.matching_rate) + fp.la_subsidy + sp.amount + call
+
+    def _wins_call_as_informal(self, pole: Pole) -> bool:
+        """An informal group big enough to formalise, with a leader, answers an open call
+        (once per window); a laureate gets the grant and must formalise to receive it."""
+        m = self.model
+        cp = m.params.calls
+        if not (cp.open and cp.informal_apply) or pole.applied_window == self.call_window:
+            return False
+        if len(pole.members) < m.params.poles.formal_size or not pole.has_leader:
+            return False
+        pole.applied_window = self.call_window
+        p_win = fund.call_win_probability(fund.maturity(0.0, pole.completed), cp)
+        if m.streams["funding"].random() >= p_win:
+            return False
+        pole.grant_monthly = cp.grant / cp.duration
+        pole.grant_months_left = cp.duration
+        return True
 
     def _formalise(self, pole: Pole, rng: np.random.Generator) -> None:
         m = self.model
