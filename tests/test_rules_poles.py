@@ -93,14 +93,42 @@ def test_death_causes_in_order() -> None:
     assert rule.death_cause(**{**base, "idle_months": 18}, p=P) == "membership_erosion"
 
 
-def test_connected_components() -> None:
+def test_reachable() -> None:
     adj = np.zeros((6, 6), dtype=bool)
     for a, b in [(0, 1), (1, 2), (4, 5)]:
         adj[a, b] = adj[b, a] = True
-    label = rule.connected_components(adj)
-    assert label[0] == label[1] == label[2]
-    assert label[4] == label[5]
-    assert len({label[0], label[3], label[4]}) == 3
+    np.testing.assert_array_equal(rule.reachable(adj, 0), [1, 1, 1, 0, 0, 0])
+    np.testing.assert_array_equal(rule.reachable(adj, 5), [0, 0, 0, 0, 1, 1])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_emergence_kernel_matches_the_reference(seed: int) -> None:
+    """world.kernels.trusted_component is rules.poles.reachable on the trusted graph."""
+    from ptce_sim.rules.trust import effective_trust
+    from ptce_sim.world import kernels
+
+    rng = np.random.default_rng(seed)
+    n = 30
+    history = np.triu(rng.integers(0, 3, (n, n)), 1)
+    history = history + history.T
+    tau0 = rng.uniform(0.2, 0.5, (n, n))
+    tau0 = (tau0 + tau0.T) / 2
+    best = rng.uniform(-0.1, 0.2, (n, n))
+    best = (best + best.T) / 2
+    theta = rng.uniform(0.2, 0.6, (n, n))
+    theta = (theta + theta.T) / 2
+    outside = rng.random(n) < 0.8
+    omega, threshold = 0.8, 0.4
+    adj = (history > 0) & (effective_trust(tau0 + best, theta, omega) >= threshold)
+    adj &= outside[:, None] & outside[None, :]
+    np.fill_diagonal(adj, False)
+    pole_of = np.where(outside, -1, 0).astype(np.int64)
+    for start in np.flatnonzero(outside)[:5]:
+        expected = np.flatnonzero(rule.reachable(adj, int(start)) & outside)
+        got = kernels.trusted_component(
+            int(start), outside, pole_of, history, tau0, best, theta, omega, threshold
+        )
+        np.testing.assert_array_equal(np.sort(got), expected)
 
 
 def test_staffing_rule() -> None:

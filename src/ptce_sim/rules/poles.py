@@ -463,26 +463,6 @@ def death_cause(
     return None
 
 
-def connected_components(adjacency: NDArray[np.bool_]) -> NDArray[np.int64]:
-    """Component label of every node of an undirected graph (labels 0..k-1, in node order)."""
-    n = adjacency.shape[0]
-    label = np.full(n, -1, dtype=np.int64)
-    current = 0
-    for start in range(n):
-        if label[start] >= 0:
-            continue
-        frontier = np.zeros(n, dtype=bool)
-        frontier[start] = True
-        seen = frontier.copy()
-        while frontier.any():
-            nxt = adjacency[frontier].any(axis=0) & ~seen
-            seen |= nxt
-            frontier = nxt
-        label[seen] = current
-        current += 1
-    return label
-
-
 def reachable(adjacency: NDArray[np.bool_], start: int) -> NDArray[np.bool_]:
     """Nodes connected to ``start`` in an undirected graph (breadth-first, by frontiers)."""
     seen = np.zeros(adjacency.shape[0], dtype=bool)
