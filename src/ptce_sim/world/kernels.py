@@ -48,8 +48,9 @@ def kind_fit(k, comp, sim):  # pragma: no cover - compiled
 
 # -- relations ------------------------------------------------------------------------
 @njit(cache=True)
-def refresh_pair(a, b, dev, g, present, best_dev, sum_dev):  # pragma: no cover - compiled
-    """``best_dev`` and ``sum_dev`` of the organisation pair (a, b), both orders."""
+def _block(a, b, dev, g, present):  # pragma: no cover - compiled
+    """(max, sum) of ``dev`` over the present person pairs of organisations (a, b);
+    the max is 0 when there is no such pair."""
     best = -np.inf
     total = 0.0
     for s in range(S):
@@ -64,6 +65,13 @@ def refresh_pair(a, b, dev, g, present, best_dev, sum_dev):  # pragma: no cover 
                     best = d
     if best == -np.inf:
         best = 0.0
+    return best, total
+
+
+@njit(cache=True)
+def refresh_pair(a, b, dev, g, present, best_dev, sum_dev):  # pragma: no cover - compiled
+    """``best_dev`` and ``sum_dev`` of the organisation pair (a, b), both orders."""
+    best, total = _block(a, b, dev, g, present)
     best_dev[a, b] = best
     best_dev[b, a] = best
     sum_dev[a, b] = total
@@ -84,20 +92,7 @@ def refresh_rows(orgs, dev, g, present, best_dev, sum_dev):  # pragma: no cover 
     for r in range(k):
         a = orgs[r]
         for b in range(n):
-            bv = -np.inf
-            tv = 0.0
-            for s in range(S):
-                if not present[a, s]:
-                    continue
-                p = a * S + s
-                for u in range(S):
-                    if present[b, u]:
-                        d = dev[p, b * S + u] * g
-                        tv += d
-                        if d > bv:
-                            bv = d
-            best[r, b] = 0.0 if bv == -np.inf else bv
-            total[r, b] = tv
+            best[r, b], total[r, b] = _block(a, b, dev, g, present)
     for r in range(k):
         a = orgs[r]
         for b in range(n):
