@@ -282,6 +282,74 @@ def params(markdown: bool, as_toml: bool) -> None:
     Console().print(table)
 
 
+@cli.command()
+@click.argument("scenario", required=False, default="baseline")
+@click.option("--replicates", "-n", type=int, default=20, show_default=True, help="Runs.")
+@click.option(
+    "--jobs", "-j", type=int, default=-1, show_default=True, help="Workers (-1 = all cores)."
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of replicate 0.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a parameter.")
+@click.option(
+    "--json", "json_path", type=click.Path(path_type=Path), help="Also write the verdict as JSON."
+)
+@click.option(
+    "--plot", type=click.Path(path_type=Path), help="Also draw simulated vs target (PNG)."
+)
+def patterns(
+    scenario: str,
+    replicates: int,
+    jobs: int,
+    seed: int,
+    sets: tuple[str, ...],
+    json_path: Path | None,
+    plot: Path | None,
+) -> None:
+    """Check a scenario against the field's patterns; exit 0 if all pass, 1 otherwise."""
+    from ptce_sim.apps import patterns as pat
+    from ptce_sim.apps.parallel import run_tasks
+    from ptce_sim.apps.patterns_view import plot_patterns, print_patterns
+
+    console = Console(stderr=True)
+    try:
+        if replicates < 1:
+            raise ConfigError(
+                "must be at least 1", "--replicates", value=replicates, allowed="an integer >= 1"
+            )
+        if seed < 0:
+            raise ConfigError("seed must be >= 0", "--seed", value=seed, allowed="an integer >= 0")
+        if jobs == 0 or jobs < -1:
+            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        spec = scenarios.load(scenario).with_overrides(_overrides(sets), "--set")
+    except ConfigError as err:
+        _fail(err)
+    bar = LazyProgress(console, f"{spec.name}: {replicates} runs")
+    try:
+        results = run_tasks([(spec, seed + r) for r in range(replicates)], jobs=jobs, progress=bar)
+    finally:
+        bar.close()
+    runs = pd.DataFrame([r.summary for r in results])
+    verdict = pat.evaluate(runs)
+    title = (
+        f"ptce-sim patterns — {spec.name}, {replicates} replicates (seeds {seed}–"
+        f"{seed + replicates - 1}); calibration distance {pat.distance(runs):.2f}"
+    )
+    print_patterns(verdict, title)
+    if json_path is not None:
+        _write_atomic(json_path, verdict.to_json(orient="records", indent=2))
+    if plot is not None:
+        plot_patterns(verdict, plot, title)
+    sys.exit(0 if verdict["passed"].all() else 1)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point (``ptce-sim``); returns the exit code instead of exiting when called."""
     args = list(argv) if argv is not None else sys.argv[1:]

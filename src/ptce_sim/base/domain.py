@@ -29,6 +29,22 @@ class ProjectKind(IntEnum):
     RND = 3  # research and innovation; needs a research/training member
 
 
+#: Which project kinds count as a cooperation with *commercial* content and which with
+#: *strategic* content, for the field survey's "cooperations are commercial (86%) and/or
+#: strategic (85%)" (not exclusive). Commercial: money changes hands between members or
+#: with customers — joint offers, pooled services that members pay for, R&D that aims at a
+#: product or a company (the brief's composting R&D company). Strategic: the members bind
+#: their future together — pooling a function, a shared strategy, joint R&D. A pure
+#: commercial deal (one-off subcontracting, a joint offer) is not strategic; a shared
+#: diagnosis or joint representation is not commercial. See docs/calibration.md.
+COMMERCIAL_CONTENT: frozenset[ProjectKind] = frozenset(
+    {ProjectKind.COMMERCIAL, ProjectKind.POOLING, ProjectKind.RND}
+)
+STRATEGIC_CONTENT: frozenset[ProjectKind] = frozenset(
+    {ProjectKind.POOLING, ProjectKind.STRATEGIC, ProjectKind.RND}
+)
+
+
 SECTORS: tuple[str, ...] = (
     "eco_activities",
     "employment",

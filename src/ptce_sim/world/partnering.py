@@ -36,8 +36,18 @@ S = MAX_PERSONS
 _RND = int(ProjectKind.RND)
 _RT = int(OrgKind.RT)
 
-_CUM_PROPENSITY = np.cumsum(coop.KIND_PROPENSITY, axis=1)
-_CUM_PROPENSITY[:, -1] = 1.0
+
+def _cumulative_propensity(model: TerritoryModel) -> np.ndarray:
+    """Each organisation's cumulative kind propensities (``rules.cooperation.kind_propensity``).
+
+    The last column is forced to exactly 1 so that a uniform draw always picks a kind.
+    """
+    rows = coop.kind_propensity(
+        model.orgs.kind, model.animation, model.params.cooperation.pooling_tilt
+    )
+    cum = np.cumsum(rows, axis=1)
+    cum[:, -1] = 1.0
+    return cum
 
 
 def propose(model: TerritoryModel, t: int) -> int:
@@ -81,7 +91,7 @@ def propose(model: TerritoryModel, t: int) -> int:
         draws,
         free,
         available,
-        _CUM_PROPENSITY,
+        _cumulative_propensity(model),
         d.costs,
         d.time_saving,
         model.animation,
@@ -282,7 +292,7 @@ def _partner(
         u = draws[r0, 0]
         k = 0
         for c in range(cum.shape[1]):
-            if u > cum[org_kind[i], c]:
+            if u > cum[i, c]:
                 k += 1
         cst = costs[k] * (1.0 - saving * animation[i])
         if free[i] >= cst:

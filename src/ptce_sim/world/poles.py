@@ -137,6 +137,9 @@ class PoleRegistry:
         self.member_months_by_kind = np.zeros(n_kinds, dtype=np.int64)
         self.formal_pole_months = 0
         self.formal_pole_projects = 0
+        # Projects started in formal poles by kind, and formal pole-months by member count.
+        self.formal_pole_kinds = np.zeros(len(ProjectKind), dtype=np.int64)
+        self.formal_size_months = np.zeros(model.orgs.n + 1, dtype=np.int64)
         self.market_pole_gain = 0.0
         self.market_member_revenue = 0.0
         self.pole_time_share_sum = 0.0
@@ -602,12 +605,16 @@ class PoleRegistry:
         if first == pt.size:
             return
         joint = self.joint_poles(pt.members[first : pt.size])
-        for pole_id in joint[joint >= 0].tolist():
+        kinds = pt.kind[first : pt.size]
+        for pole_id, kind in zip(joint.tolist(), kinds.tolist(), strict=True):
+            if pole_id < 0:
+                continue
             pole = self.poles[pole_id]
             pole.started += 1
             self.month_started_in_poles += 1
             if pole.status == _FORMAL or pole.status == _VEGETATING:
                 self.formal_pole_projects += 1
+                self.formal_pole_kinds[kind] += 1
 
     def outcomes(
         self, due: np.ndarray, success: np.ndarray
@@ -719,6 +726,8 @@ class PoleRegistry:
             return
         members = np.concatenate([np.asarray(p.members, dtype=np.int64) for p in formal])
         self.formal_pole_months += len(formal)
+        for p in formal:
+            self.formal_size_months[len(p.members)] += 1
         if len(members) == 0:
             return
         by_kind, market_revenue, fte = kernels.formal_member_stats(

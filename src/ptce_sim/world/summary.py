@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ptce_sim.base.domain import OrgKind, ProjectKind
+from ptce_sim.base.domain import COMMERCIAL_CONTENT, STRATEGIC_CONTENT, OrgKind, ProjectKind
 from ptce_sim.rules.funding import PUBLIC_SOURCES
 from ptce_sim.rules.poles import CAUSES, Status
 from ptce_sim.world.survival import survival_at
@@ -21,11 +21,14 @@ if TYPE_CHECKING:
 
 KIND_NAMES = [k.name.lower() for k in ProjectKind]
 KINDS = [k.name for k in OrgKind]
+#: The field's range of pole sizes ("a pole takes 10 to 25 members", PTCE.md), inclusive.
+FIELD_SIZE = (10, 25)
 
 SUMMARY_DOCS: dict[str, str] = {
     "months": "months simulated",
     "organisations": "organisations on the territory",
     "persons": "boundary spanners at the start",
+    "persons_per_org": "boundary spanners (posts) per organisation",
     "cooperations_started": "cooperation projects started over the run",
     **{f"started_{k}": f"{k} projects started over the run" for k in KIND_NAMES},
     "cooperations_completed": "cooperation projects completed over the run",
@@ -40,6 +43,7 @@ SUMMARY_DOCS: dict[str, str] = {
     "fte_share_cooperating": "share of FTE spent on cooperation projects (run average)",
     "coop_revenue_share": "share of market organisations' revenue from projects (from year 2)",
     "policy_changes": "scheduled parameter changes applied",
+    "cell_fte_per_pole": "mean animation-cell FTE per formal pole-month (volunteer-run months: 0)",
     "poles_formed": "poles that emerged (informal) over the run",
     "poles_formalised": "poles that formalised (legal body and animation cell)",
     "poles_alive_end": "poles alive at the end (informal, formal or vegetating)",
@@ -51,6 +55,9 @@ SUMMARY_DOCS: dict[str, str] = {
     },
     "member_share_coop_firm": "share of formal-pole member-months that are COOP or FIRM",
     "coops_per_member_year": "projects started inside formal poles per member per year",
+    "pole_commercial_share": "share of projects started in formal poles with commercial content",
+    "pole_strategic_share": "share of projects started in formal poles with strategic content",
+    "formal_size_in_range": "share of formal pole-months with 10 to 25 members (the field range)",
     "pole_revenue_share": "share of market members' revenue from pole projects",
     "fte_share_in_pole": "share of formal-pole members' FTE spent on pole activities",
     "survival_3y": "share of formal poles alive 3 years after formalisation (of those observed)",
@@ -68,6 +75,18 @@ SUMMARY_DOCS: dict[str, str] = {
 def _tail_mean(series: pd.Series, months: int = 12) -> float:
     tail = series.iloc[-months:].dropna()
     return float(tail.mean()) if len(tail) else float("nan")
+
+
+def _content_share(by_kind: np.ndarray, kinds: frozenset[ProjectKind]) -> float:
+    """Share of projects (counted by kind) whose kind is in ``kinds``."""
+    total = int(by_kind.sum())
+    return float(sum(by_kind[k] for k in kinds) / total) if total else float("nan")
+
+
+def _per_formal_pole(frame: pd.DataFrame, column: str) -> float:
+    """Sum of a monthly pole total over the run, per formal pole-month."""
+    pole_months = float(frame["poles_formal"].sum())
+    return float(frame[column].sum()) / pole_months if pole_months else float("nan")
 
 
 def summarise(model: TerritoryModel, frame: pd.DataFrame) -> dict[str, Any]:
@@ -88,6 +107,7 @@ def summarise(model: TerritoryModel, frame: pd.DataFrame) -> dict[str, Any]:
         "months": months,
         "organisations": n,
         "persons": int(model.slot_exists.sum()),
+        "persons_per_org": float(model.slot_exists.sum() / n),
         "cooperations_started": int(started),
         **{f"started_{k}": int(frame[f"started_{k}"].sum()) for k in KIND_NAMES},
         "cooperations_completed": int(completed),
@@ -104,6 +124,7 @@ def summarise(model: TerritoryModel, frame: pd.DataFrame) -> dict[str, Any]:
         if months > 12
         else float("nan"),
         "policy_changes": len(model.policy_log),
+        "cell_fte_per_pole": _per_formal_pole(frame, "cell_fte"),
         **pole_summary(model, months),
     }
     missing = set(SUMMARY_DOCS) ^ set(out)
@@ -142,6 +163,12 @@ def pole_summary(model: TerritoryModel, months: int) -> dict[str, Any]:
         else nan,
         "coops_per_member_year": reg.formal_pole_projects / (member_months / 12.0)
         if member_months
+        else nan,
+        "pole_commercial_share": _content_share(reg.formal_pole_kinds, COMMERCIAL_CONTENT),
+        "pole_strategic_share": _content_share(reg.formal_pole_kinds, STRATEGIC_CONTENT),
+        "formal_size_in_range": reg.formal_size_months[FIELD_SIZE[0] : FIELD_SIZE[1] + 1].sum()
+        / reg.formal_pole_months
+        if reg.formal_pole_months
         else nan,
         "pole_revenue_share": reg.market_pole_gain
         / (reg.market_member_revenue + reg.market_pole_gain)
