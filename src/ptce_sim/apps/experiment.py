@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -160,9 +161,43 @@ class Experiment:
 
 
 # -- loading ---------------------------------------------------------------------------------
+def shipped_dir() -> Path:
+    """The ``experiments/`` folder shipped with ptce-sim (wheel) or of the source checkout."""
+    bundled = Path(__file__).resolve().parent.parent / "_experiments"
+    if bundled.is_dir():
+        return bundled
+    return Path(__file__).resolve().parents[3] / "experiments"
+
+
+def find(ref: str) -> Path:
+    """A path, or a name looked up in ``./experiments`` then in the shipped experiments."""
+    path = Path(ref)
+    if path.suffix or os.sep in ref or path.exists():
+        return path
+    folders = [Path.cwd() / "experiments", shipped_dir()]
+    for folder in folders:
+        if (folder / f"{ref}.toml").is_file():
+            return folder / f"{ref}.toml"
+    names = sorted({p.stem for f in folders if f.is_dir() for p in f.glob("*.toml")})
+    raise ConfigError(
+        f"unknown experiment '{ref}'",
+        None,
+        hint=suggest(ref, names),
+        allowed="a .toml path or one of " + ", ".join(names),
+    )
+
+
+def is_experiment(path: Path) -> bool:
+    """True for a readable TOML file with a ``design`` key (scenarios have none)."""
+    try:
+        return "design" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
 def load(path: str | Path) -> Experiment:
     """Read and validate an experiment file; raise ConfigError on the first problem."""
-    path = Path(path)
+    path = find(os.fspath(path))
     src = str(path)
     if path.is_dir():
         raise ConfigError("is a directory, expected an experiment .toml file", src)
