@@ -140,7 +140,7 @@ class PartStore:
 
     def commit(self, columns: Mapping[str, Mapping[str, list[Any]]]) -> int:
         """Write one batch (columns of values per table) atomically; return its runs."""
-        runs = len(columns[RUNS]["run_id"]) if RUNS in columns else 0
+        runs = len(columns.get(RUNS, {}).get("run_id", []))
         if not runs:
             return 0
         number = self._next
