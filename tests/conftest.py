@@ -45,3 +45,30 @@ def write_toml(tmp_path: Path) -> WriteToml:
         return path
 
     return write
+
+
+#: A sweep small enough for tests: 2 x 2 design points x 3 replicates of a 12-month,
+#: 30-organisation territory (about 10 ms a run), with scenario and bundle factors.
+TINY_EXPERIMENT = """
+description = "tiny test sweep"
+design = "grid"
+replicates = 3
+seed = 7
+
+[set]
+"run.steps" = 12
+"territory.n_orgs" = 30
+
+[levels]
+scenario = ["baseline", "structural"]
+
+[levels.handover]
+off = {}
+on = { "turnover.handover" = 0.6, "poles.succession_support" = 0.05 }
+"""
+
+
+@pytest.fixture
+def tiny_experiment(write_toml: WriteToml) -> Path:
+    """Path of :data:`TINY_EXPERIMENT` written into ``tmp_path``."""
+    return write_toml("tiny.toml", TINY_EXPERIMENT)

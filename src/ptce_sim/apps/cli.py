@@ -7,8 +7,8 @@ range and the meaning — never a traceback, never a half-written output folder.
 
 from __future__ import annotations
 
+import signal
 import sys
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -17,11 +17,11 @@ from typing import Any
 import click
 import pandas as pd
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 import ptce_sim
 from ptce_sim.apps import paramdoc
+from ptce_sim.apps.progress import LazyProgress
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import parse_cli_value
 from ptce_sim.world import scenario as scenarios
@@ -30,36 +30,6 @@ from ptce_sim.world.summary import SUMMARY_DOCS
 
 EXIT_USER_ERROR = 2
 _INVOCATION: list[str] = []  # the arguments of this invocation, recorded in run.json
-
-
-class LazyProgress:
-    """A progress bar that appears only once the work has taken more than ``delay`` s."""
-
-    def __init__(self, console: Console, label: str, delay: float = 1.0) -> None:
-        self.console, self.label, self.delay = console, label, delay
-        self.started = time.perf_counter()
-        self.bar: Progress | None = None
-        self.task: Any = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if time.perf_counter() - self.started < self.delay:
-                return
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=self.console,
-                transient=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task(self.label, total=total)
-        self.bar.update(self.task, completed=done)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def _fail(err: ConfigError) -> None:
@@ -92,8 +62,8 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("scenario", required=False, default="baseline")
-@click.option("--seed", type=int, default=1, show_default=True, help="Root seed (>= 0).")
+@click.argument("scenario", required=False, default=None)
+@click.option("--seed", type=int, default=None, help="Root seed (>= 0; default 1).")
 @click.option(
     "--steps", type=int, default=None, help="Months to simulate (default: the scenario's)."
 )
@@ -110,15 +80,33 @@ def cli() -> None:
     default=None,
     help="Output folder (default: runs/<scenario>-<timestamp>/).",
 )
+@click.option(
+    "--from",
+    "from_",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A sweep's runs.parquet: re-run one of its rows (with --run-id).",
+)
+@click.option("--run-id", default=None, help="The run id (or a unique prefix) to re-run.")
 def run(
-    scenario: str, seed: int, steps: int | None, sets: tuple[str, ...], out: Path | None
+    scenario: str | None,
+    seed: int | None,
+    steps: int | None,
+    sets: tuple[str, ...],
+    out: Path | None,
+    from_: Path | None,
+    run_id: str | None,
 ) -> None:
     """Run SCENARIO (a name or a .toml path; default: the built-in baseline) once."""
+    if from_ is not None or run_id is not None:
+        _rerun(from_, run_id, (scenario, seed, steps, sets), out)
+        return
     console = Console(stderr=True)
+    seed = 1 if seed is None else seed
     try:
         if seed < 0:
             raise ConfigError("seed must be >= 0", "--seed", value=seed, allowed="an integer >= 0")
-        spec = scenarios.load(scenario)
+        spec = scenarios.load(scenario or "baseline")
         updates = _overrides(sets)
         if steps is not None:
             spec = spec.with_overrides({"run.steps": steps}, "--steps")
@@ -138,6 +126,42 @@ def run(
         bar.close()
     write_run(result, out, command=["ptce-sim", *_INVOCATION])
     _print_summary(spec.name, seed, result.summary, out)
+
+
+def _rerun(
+    path: Path | None, run_id: str | None, others: tuple[Any, ...], out: Path | None
+) -> None:
+    from ptce_sim.apps import rerun
+
+    try:
+        if path is None or run_id is None:
+            raise ConfigError("give both --from RUNS.parquet and --run-id ID", "--from")
+        if any(v not in (None, ()) for v in others):
+            raise ConfigError(
+                "a re-run takes its scenario, seed and parameters from the row; "
+                "drop SCENARIO, --seed, --steps and --set",
+                "--from",
+            )
+        stored = rerun.load(path, run_id)
+        if out is None:
+            out = Path("runs") / f"rerun-{stored.run_id}-{datetime.now():%Y%m%d-%H%M%S}"
+        check_out_dir(out)
+    except ConfigError as err:
+        _fail(err)
+    result = run_one(stored.scenario, seed=stored.seed)
+    write_run(result, out, command=["ptce-sim", *_INVOCATION])
+    name = f"{stored.scenario.name} (run {stored.run_id})"
+    _print_summary(name, stored.seed, result.summary, out)
+    diff = rerun.differences(stored.summary, result.summary)
+    if not diff:
+        click.echo(
+            f"reproduced: all {len(stored.summary)} stored summaries of run {stored.run_id} "
+            "are identical"
+        )
+        return
+    why = "" if stored.same_code else " (the model code changed since the sweep)"
+    click.echo(f"warning: not reproduced{why}: {', '.join(diff)} differ", err=True)
+    sys.exit(1)
 
 
 def _print_summary(name: str, seed: int, summary: dict[str, Any], out: Path) -> None:
@@ -242,13 +266,137 @@ def compare(
 
 
 @cli.command()
+@click.argument("experiment_ref", metavar="EXPERIMENT")
+@click.option("--jobs", "-j", type=int, default=-1, show_default=True, help="Workers (-1 = all).")
+@click.option(
+    "--backend",
+    type=click.Choice(["loky", "dask"]),
+    default="loky",
+    show_default=True,
+    help="loky: local processes; dask: a Dask distributed cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler, e.g. tcp://host:8786 (default: a local Dask cluster).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default: runs/<experiment>-<timestamp>/).",
+)
+@click.option("--resume", is_flag=True, help="Finish an interrupted sweep in --out.")
+@click.option(
+    "--flush-every",
+    type=float,
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Commit finished runs at least this often (the most work a kill can lose).",
+)
+def sweep(
+    experiment_ref: str,
+    jobs: int,
+    backend: str,
+    scheduler: str | None,
+    out: Path | None,
+    resume: bool,
+    flush_every: float,
+) -> None:
+    """Run every run of EXPERIMENT (a .toml path or a name in experiments/), resumably."""
+    from ptce_sim.apps import experiment
+    from ptce_sim.apps import sweep as engine
+    from ptce_sim.apps.progress import SweepProgress
+
+    console = Console(stderr=True)
+    try:
+        if jobs == 0 or jobs < -1:
+            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        if scheduler is not None and backend != "dask":
+            raise ConfigError("--scheduler needs --backend dask", "--scheduler", value=scheduler)
+        if flush_every <= 0:
+            raise ConfigError("must be > 0", "--flush-every", value=flush_every)
+        exp = experiment.load(experiment_ref)
+        if out is None:
+            if resume:
+                raise ConfigError("--resume needs --out DIR (the folder to finish)", "--resume")
+            out = Path("runs") / f"{Path(exp.path).stem}-{datetime.now():%Y%m%d-%H%M%S}"
+        options = engine.Options(
+            jobs=jobs, backend=backend, scheduler=scheduler, flush_seconds=flush_every
+        )
+        resume_cmd = f"ptce-sim sweep {experiment_ref} --out {out} --resume"
+        header = (
+            f"sweep {exp.path}: {len(exp.points)} design points x {exp.replicates} replicates "
+            f"= {exp.n_runs} runs -> {out}/ (if interrupted: {resume_cmd})"
+        )
+        bar = SweepProgress(console, Path(exp.path).stem, header=header)
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            result = engine.run_sweep(
+                exp, out, options, resume, ["ptce-sim", *_INVOCATION], progress=bar
+            )
+        finally:
+            bar.close()
+            signal.signal(signal.SIGTERM, previous)
+    except ConfigError as err:
+        _fail(err)
+    except engine.Interrupted as stop:
+        click.echo(
+            f"interrupted: {stop.done} of {stop.total} runs saved in {out}/; "
+            f"resume with: {resume_cmd}",
+            err=True,
+        )
+        sys.exit(130)
+    if result.already_complete:
+        click.echo(f"{out}: already complete ({result.total} runs); nothing to do")
+        return
+    rate = result.ran / result.seconds if result.seconds > 0 else float("nan")
+    tables = ", ".join(f"{engine.TABLES[t]} ({n} rows)" for t, n in result.rows.items())
+    click.echo(
+        f"{result.total} runs in {out}/ ({result.ran} run now in {result.seconds:.1f} s, "
+        f"{rate:.2f} runs/s): {tables}, experiment.toml, provenance.json. "
+        f"Report: ptce-sim report {out}"
+    )
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--x", "x_key", default=None, help="Factor on the heatmap's x axis.")
+@click.option("--y", "y_key", default=None, help="Factor on the heatmap's y axis.")
+@click.option(
+    "--horizon", type=float, default=5.0, show_default=True, help="Survival horizon (years)."
+)
+def report(folder: Path, x_key: str | None, y_key: str | None, horizon: float) -> None:
+    """Write FOLDER/report.html (self-contained) and FOLDER/report/*.png for a sweep."""
+    from ptce_sim.apps import report as rep
+
+    try:
+        path = rep.build(folder, x_key, y_key, horizon)
+    except ConfigError as err:
+        _fail(err)
+    click.echo(f"report written: {path} (figures in {path.parent / 'report'}/)")
+
+
+@cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check scenario FILES; print one line each; exit 2 if any is invalid."""
+    """Check scenario or experiment FILES; print one line each; exit 2 if any is invalid."""
+    from ptce_sim.apps import experiment
+
     bad = 0
     for path in files:
         try:
-            spec = scenarios.load(str(path) if path.suffix else f"{path}.toml")
+            ref = path if path.suffix else path.with_name(f"{path.name}.toml")
+            if experiment.is_experiment(ref):
+                exp = experiment.load(ref)
+                click.echo(
+                    f"ok: {path} (experiment; {exp.design}, {len(exp.points)} design points "
+                    f"x {exp.replicates} replicates = {exp.n_runs} runs)"
+                )
+                continue
+            spec = scenarios.load(str(ref))
         except ConfigError as err:
             bad += 1
             click.echo(f"error: {err}", err=True)

@@ -21,6 +21,7 @@ fields are groups; dotted keys are ``group.field``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -184,7 +185,15 @@ def iter_specs(root: type | Any, prefix: str = "") -> Iterator[ParamSpec]:
 
 def spec_index(root: type | Any) -> dict[str, ParamSpec]:
     """Map dotted key -> spec."""
-    return {s.key: s for s in iter_specs(root)}
+    return dict(_index(root if isinstance(root, type) else type(root)))
+
+
+@functools.cache
+def _index(cls: type) -> dict[str, ParamSpec]:
+    # Why cached: validation and flattening run once per run of a sweep (thousands of
+    # times); walking the dataclass fields each time cost milliseconds per run. The
+    # declarations are class-level and immutable, so the index never goes stale.
+    return {s.key: s for s in iter_specs(cls)}
 
 
 def group_names(root: type | Any) -> list[str]:
@@ -203,7 +212,7 @@ def get_value(params: Any, key: str) -> Any:
 
 def flat_dict(params: Any) -> dict[str, Any]:
     """Flatten a parameter tree to ``{dotted key: value}``."""
-    return {s.key: get_value(params, s.key) for s in iter_specs(params)}
+    return {key: get_value(params, key) for key in _index(type(params))}
 
 
 def nested_dict(params: Any) -> dict[str, dict[str, Any]]:
@@ -217,7 +226,7 @@ def nested_dict(params: Any) -> dict[str, dict[str, Any]]:
 
 def check_key(root: Any, key: str, source: str | None) -> ParamSpec:
     """Return the spec for ``key`` or raise a ConfigError with a "did you mean"."""
-    index = spec_index(root)
+    index = _index(root if isinstance(root, type) else type(root))
     if key in index:
         return index[key]
     hint = suggest(key, index)

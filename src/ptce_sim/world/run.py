@@ -8,6 +8,7 @@ interrupted run never leaves a half-written output directory.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -77,10 +78,7 @@ def run_one(
             ]
     _release(model)
     meta = {
-        "ptce_sim": ptce_sim.__version__,
-        "mesa": pkg_version("mesa"),
-        "numpy": np.__version__,
-        "python": platform.python_version(),
+        **_versions(),
         "scenario": spec.name,
         "scenario_file": spec.path,
         "description": spec.description,
@@ -95,6 +93,18 @@ def run_one(
         "metrics": describe(),
     }
     return RunResult(frame, poles, summary, meta)
+
+
+@functools.cache
+def _versions() -> dict[str, str]:
+    """Versions recorded in every run's provenance; read once per process, because reading
+    package metadata costs milliseconds, a large share of a short run in a sweep."""
+    return {
+        "ptce_sim": ptce_sim.__version__,
+        "mesa": pkg_version("mesa"),
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+    }
 
 
 def _release(model: TerritoryModel) -> None:

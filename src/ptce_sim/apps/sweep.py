@@ -1,0 +1,473 @@
+"""The sweep engine: every run of an experiment, in parallel, streamed to disk, resumable.
+
+A sweep goes through the runs of an :class:`~ptce_sim.apps.experiment.Experiment` in
+run-id order, skipping those already committed in the output folder, hands them to a
+backend (in-process, joblib's loky processes, or a Dask cluster) with a bounded number
+in flight, and commits the results in batches (``store.py``). Why each choice:
+
+- **results do not depend on the schedule**: a run's seed comes from the root seed and
+  its replicate number (``runid.py``), its parameters from its design point, and each run
+  is the same ``run_one`` call wherever it executes; ``--jobs 1``, ``--jobs N`` and Dask
+  give bit-identical tables.
+- **memory does not grow with the number of runs**: tasks are generated lazily, at most
+  a few per worker are in flight, and a batch leaves memory once committed. What grows
+  is the list of run ids (a few dozen bytes per run).
+- **nothing is lost or duplicated**: a batch is committed atomically; on ``--resume`` the
+  committed run ids are read back and only the others run. Ctrl-C or SIGTERM (a
+  cluster's time limit) commits the finished runs before leaving; SIGKILL loses at most
+  the current batch (``flush_seconds`` of work).
+- **a folder holds one experiment**: ``sweep.json`` records the experiment's identity
+  (design, seeds, scenarios, outputs) and the model code; a resume that differs in any
+  of them is refused rather than mixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+import ptce_sim
+from ptce_sim.apps import provenance
+from ptce_sim.apps.experiment import SCENARIO, Experiment
+from ptce_sim.apps.store import RUNS, PartStore, schema
+from ptce_sim.base.errors import ConfigError
+from ptce_sim.base.params import flat_dict, iter_specs
+from ptce_sim.world import schema as types
+from ptce_sim.world.parameters import Parameters
+from ptce_sim.world.poles import POLE_COLUMNS
+from ptce_sim.world.run import run_one
+from ptce_sim.world.scenario import Scenario
+
+BACKENDS = ("loky", "dask")
+STATE = "sweep.json"
+FORMAT = 1
+META_KEY = "ptce_sim.sweep"
+IDS = ("run_id", "point", "replicate")
+DATES = ("formed_date", "formalised_date", "died_date")
+TABLES = {"runs": "runs.parquet", "poles": "poles.parquet", "timeseries": "timeseries.parquet"}
+Progress = Callable[[int, int, int, float], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run (never what: results do not depend on these)."""
+
+    jobs: int = 1  # parallel workers; -1 = all cores
+    backend: str = "loky"
+    scheduler: str | None = None  # Dask scheduler address; None = a local Dask cluster
+    flush_runs: int = 1000  # commit a batch after this many runs ...
+    flush_seconds: float = 30.0  # ... or this long after the previous commit ...
+    flush_cells: int = 1_000_000  # ... or this many values (bounds a batch's memory)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run, as sent to a worker: everything it needs, nothing of the experiment."""
+
+    run_id: str
+    point: int
+    replicate: int
+    seed: int
+    scenario: Scenario
+    labels: dict[str, str]  # non-parameter factors: scenario reference, bundle levels
+    keep: tuple[str, ...]
+    timeseries: tuple[str, ...]
+    poles: bool
+
+
+class RunFailed(RuntimeError):
+    """A run raised: a model bug, reported with the run that triggers it."""
+
+
+class Interrupted(Exception):
+    """The sweep was stopped (Ctrl-C, SIGTERM) after committing the finished runs."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"interrupted with {done} of {total} runs saved")
+        self.done, self.total = done, total
+
+
+@dataclass
+class Outcome:
+    """What a sweep did."""
+
+    out: Path
+    total: int
+    done_before: int
+    ran: int
+    seconds: float
+    rows: dict[str, int] = field(default_factory=dict)
+    already_complete: bool = False
+
+
+# -- the worker side -------------------------------------------------------------------------
+def execute(task: Task) -> dict[str, dict[str, list[Any]]]:
+    """Run one task in a worker; return its rows, as columns, for each table."""
+    try:
+        result = run_one(task.scenario, seed=task.seed)
+    except Exception as exc:
+        raise RunFailed(
+            f"run {task.run_id} (design point {task.point}, replicate {task.replicate}, "
+            f"seed {task.seed}) failed: {exc!r}"
+        ) from exc
+    ids = {"run_id": task.run_id, "point": task.point, "replicate": task.replicate}
+    row = {
+        **ids,
+        "seed": task.seed,
+        **task.labels,
+        **flat_dict(task.scenario.params),
+        **{k: result.summary[k] for k in task.keep},
+    }
+    out = {RUNS: {k: [v] for k, v in row.items()}}
+    if task.poles:
+        n = len(result.poles)
+        cols = {k: [v] * n for k, v in ids.items()}
+        cols.update(result.poles.to_dict("list"))
+        out["poles"] = cols
+    if task.timeseries:
+        frame = result.timeseries
+        n = len(frame)
+        cols = {k: [v] * n for k, v in ids.items()}
+        for c in ("month", "date", *task.timeseries):
+            if c in frame:
+                cols[c] = frame[c].tolist()
+        out["timeseries"] = cols
+    return out
+
+
+# -- tables ----------------------------------------------------------------------------------
+def schemas(exp: Experiment) -> tuple[dict[str, pa.Schema], dict[str, list[str]]]:
+    """The declared schema and sort keys of each table the experiment writes."""
+    meta = {META_KEY: json.dumps(table_metadata(exp), sort_keys=True)}
+    dated = any(s.start for s in exp.scenarios.values())
+    labels = [SCENARIO, *exp.bundles]
+    ptype = {int: "int64", float: "float64", bool: "bool", str: "string"}
+    runs = [("run_id", "string"), ("point", "int64"), ("replicate", "int64"), ("seed", "int64")]
+    runs += [(name, "string") for name in labels]
+    runs += [(s.key, ptype[s.type]) for s in iter_specs(Parameters)]
+    runs += [(k, types.summary_type(k)) for k in exp.keep]
+    ids = [("run_id", "string"), ("point", "int64"), ("replicate", "int64")]
+    out = {RUNS: schema(runs, meta)}
+    sort = {RUNS: ["run_id"]}
+    if exp.poles:
+        cols = [*POLE_COLUMNS, *(DATES if dated else ())]
+        out["poles"] = schema(ids + [(c, types.pole_type(c)) for c in cols], meta)
+        sort["poles"] = ["run_id", "pole_id"]
+    if exp.timeseries:
+        cols = ["month", *(["date"] if dated else []), *exp.timeseries]
+        out["timeseries"] = schema(ids + [(c, types.timeseries_type(c)) for c in cols], meta)
+        sort["timeseries"] = ["run_id", "month"]
+    return out, sort
+
+
+def table_metadata(exp: Experiment) -> dict[str, Any]:
+    """Stored in every table: enough to re-run any row alone (policies are not columns)."""
+    return {
+        "format": FORMAT,
+        "ptce_sim": ptce_sim.__version__,
+        "model_code": provenance.model_code(),
+        "experiment": exp.path,
+        "design": exp.design,
+        "replicates": exp.replicates,
+        "seed": exp.seed,
+        "factors": list(exp.factors),
+        "labels": [SCENARIO, *exp.bundles],
+        "scenarios": {
+            ref: {
+                "name": s.name,
+                "description": s.description,
+                "start": s.start,
+                "path": s.path,
+                "policies": [
+                    {"at": p.at, "set": dict(p.updates), "source": p.source} for p in s.policies
+                ],
+            }
+            for ref, s in exp.scenarios.items()
+        },
+    }
+
+
+class Batch:
+    """Finished runs not yet committed, as columns per table."""
+
+    def __init__(self, tables: Iterable[str]) -> None:
+        self.tables = list(tables)
+        self.clear()
+
+    def clear(self) -> None:
+        self.columns: dict[str, dict[str, list[Any]]] = {t: {} for t in self.tables}
+        self.runs = 0
+        self.cells = 0
+
+    def take(self) -> dict[str, dict[str, list[Any]]]:
+        """The columns, and an empty batch: what is taken is never committed twice."""
+        columns = self.columns
+        self.clear()
+        return columns
+
+    def add(self, record: dict[str, dict[str, list[Any]]]) -> None:
+        for table, cols in record.items():
+            target = self.columns[table]
+            for name, values in cols.items():
+                target.setdefault(name, []).extend(values)
+                self.cells += len(values)
+        self.runs += 1
+
+
+# -- the output folder -----------------------------------------------------------------------
+def _state(exp: Experiment) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "ptce_sim": ptce_sim.__version__,
+        "model_code": provenance.model_code(),
+        "experiment": exp.identity(),
+        "runs": exp.n_runs,
+        "status": "running",
+    }
+
+
+def _difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """The first thing that differs between two states, in words; None if none."""
+    if old.get("format") != new["format"]:
+        return f"it was written by another sweep format ({old.get('format')})"
+    if old.get("model_code") != new["model_code"]:
+        return (
+            f"the model code differs (started with ptce-sim {old.get('ptce_sim')}, model "
+            f"{str(old.get('model_code'))[:12]}; now {new['ptce_sim']}, {new['model_code'][:12]})"
+        )
+    a, b = old.get("experiment", {}), new["experiment"]
+    for key in ("design", "seed", "replicates", "paired", "points", "fixed", "bundles"):
+        if a.get(key) != b[key]:
+            what = {"points": "design points", "fixed": "[set]", "bundles": "bundle levels"}
+            return f"its {what.get(key, key)} differ" + (
+                f" ({a.get(key)!r} then, {b[key]!r} now)"
+                if key in ("design", "seed", "replicates", "paired")
+                else ""
+            )
+    sa, sb = a.get("scenarios", {}), b["scenarios"]
+    if set(sa) != set(sb):
+        return f"its scenarios differ ({sorted(sa)} then, {sorted(sb)} now)"
+    for ref in sb:
+        if sa[ref] != sb[ref]:
+            return f"scenario '{ref}' has changed since (parameters or policies)"
+    if a.get("outputs") != b["outputs"]:
+        return "the outputs kept differ (keep, timeseries or poles)"
+    return None
+
+
+def prepare(exp: Experiment, out: Path, resume: bool) -> dict[str, Any] | None:
+    """Create or check the output folder; return its previous state when resuming."""
+    state_path = out / STATE
+    new = _state(exp)
+    if not resume:
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+            hint = " (add --resume to finish it)" if state_path.is_file() else ""
+            raise ConfigError(
+                f"output folder exists and is not empty; choose another --out{hint}", str(out)
+            )
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "experiment.toml").write_text(exp.text, encoding="utf-8")
+        provenance.write_json(new, state_path)
+        return None
+    if not state_path.is_file():
+        raise ConfigError(
+            f"nothing to resume: no {STATE} (not a sweep folder); run without --resume",
+            str(out),
+        )
+    try:
+        old = provenance.read_json(state_path)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"unreadable {STATE}: {exc}", str(out)) from None
+    diff = _difference(old, new)
+    if diff:
+        raise ConfigError(
+            f"cannot resume: this folder holds another experiment: {diff}; resume with the "
+            f"experiment it was started with ({out / 'experiment.toml'}) or choose another --out",
+            str(out),
+        )
+    return old
+
+
+class Lock:
+    """An exclusive lock on the folder: two sweeps writing one folder would duplicate
+    runs. ``flock`` is released by the kernel when the process dies, even on SIGKILL."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / ".lock"
+        self.fh: Any = None
+
+    def __enter__(self) -> Lock:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return self
+        self.fh = self.path.open("a+")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.fh.close()
+            raise ConfigError(
+                "another sweep is writing into this folder; wait for it or stop it",
+                str(self.path.parent),
+            ) from None
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(f"{os.getpid()}\n")
+        self.fh.flush()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fh is not None:
+            self.path.unlink(missing_ok=True)
+            self.fh.close()
+
+
+# -- backends --------------------------------------------------------------------------------
+def results(tasks: Iterator[Task], options: Options) -> Iterator[dict[str, Any]]:
+    """Results of ``tasks`` in completion order, from the chosen backend."""
+    if options.backend == "dask":
+        from ptce_sim.apps.daskrun import dask_results
+
+        yield from dask_results(tasks, execute, options.jobs, options.scheduler)
+        return
+    if options.jobs == 1:
+        for task in tasks:
+            yield execute(task)
+        return
+    from joblib import Parallel, delayed
+
+    # generator_unordered: results as they finish; pre_dispatch bounds the tasks in flight
+    # (the task generator is consumed lazily), hence memory.
+    parallel = Parallel(
+        n_jobs=options.jobs, return_as="generator_unordered", pre_dispatch="2*n_jobs"
+    )
+    gen = parallel(delayed(execute)(t) for t in tasks)
+    try:
+        yield from gen
+    finally:
+        gen.close()
+
+
+# -- the sweep -------------------------------------------------------------------------------
+def run_sweep(
+    exp: Experiment,
+    out: Path,
+    options: Options | None = None,
+    resume: bool = False,
+    command: list[str] | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Run (or finish) the sweep of ``exp`` into ``out``; see the module docstring."""
+    options = options or Options()
+    if options.backend not in BACKENDS:
+        raise ConfigError("unknown backend", "--backend", value=options.backend)
+    out = Path(out)
+    old = prepare(exp, out, resume)
+    with Lock(out):
+        return _run(exp, out, options, old, command or [], progress)
+
+
+def _run(
+    exp: Experiment,
+    out: Path,
+    options: Options,
+    old: dict[str, Any] | None,
+    command: list[str],
+    progress: Progress | None,
+) -> Outcome:
+    tables, sort = schemas(exp)
+    store = PartStore(out, tables, sort)
+    targets = {t: out / TABLES[t] for t in tables}
+    total = exp.n_runs
+    if (
+        old is not None
+        and old.get("status") == "complete"
+        and all(p.is_file() for p in targets.values())
+    ):
+        store.remove_parts()
+        return Outcome(out, total, total, 0, 0.0, already_complete=True)
+    done_ids = store.recover()
+    runs = exp.runs()
+    ids = np.array([r[0] for r in runs])
+    todo = np.flatnonzero(~np.isin(ids, done_ids))
+    done = total - len(todo)
+    record = provenance.Provenance(
+        out / "provenance.json",
+        command,
+        {
+            "backend": options.backend
+            if options.jobs != 1 or options.backend == "dask"
+            else "serial",
+            "jobs": options.jobs,
+            "scheduler": options.scheduler,
+        },
+    )
+    record.update(runs_done_at_start=done)
+    labels = [SCENARIO, *exp.bundles]
+
+    def tasks() -> Iterator[Task]:
+        cache: dict[int, Scenario] = {}
+        for k in todo:
+            rid, point, rep, seed = runs[k]
+            spec = cache.get(point)
+            if spec is None:
+                if len(cache) > 256:
+                    cache.clear()
+                spec = cache[point] = exp.resolve(point)
+            lab = {SCENARIO: exp.scenario_ref(point)}
+            lab.update({n: str(exp.points[point][n]) for n in labels if n != SCENARIO})
+            yield Task(rid, point, rep, seed, spec, lab, exp.keep, exp.timeseries, exp.poles)
+
+    batch = Batch(tables)
+    started = time.perf_counter()
+    last = started
+    ran = 0
+    if progress is not None:
+        progress(done, total, 0, 0.0)
+    stream = results(tasks(), options)
+    try:
+        for rec in stream:
+            batch.add(rec)
+            ran += 1
+            now = time.perf_counter()
+            if (
+                batch.runs >= options.flush_runs
+                or batch.cells >= options.flush_cells
+                or now - last >= options.flush_seconds
+            ):
+                store.commit(batch.take())
+                last = now
+            if progress is not None:
+                progress(done + ran, total, ran, now - started)
+        store.commit(batch.take())
+        stream.close()
+    except KeyboardInterrupt:
+        stream.close()
+        # Ctrl-C or SIGTERM: keep every finished run. A second interrupt while this
+        # commit writes loses this batch at worst (it will run again on --resume).
+        store.commit(batch.take())
+        saved = len(store.recover())
+        record.end("interrupted", saved)
+        raise Interrupted(saved, total) from None
+    except BaseException:
+        stream.close()
+        store.commit(batch.take())
+        record.end("failed", len(store.recover()))
+        raise
+    rows = store.finalise(targets)
+    if rows[RUNS] != total:  # cannot happen unless files were tampered with
+        raise RuntimeError(f"{rows[RUNS]} runs in the parts, {total} expected: {out}")
+    state = provenance.read_json(out / STATE)
+    state["status"] = "complete"
+    provenance.write_json(state, out / STATE)
+    store.remove_parts()
+    record.end("complete", total)
+    return Outcome(out, total, done, ran, time.perf_counter() - started, rows)
