@@ -508,3 +508,27 @@ def test_gumbel_top_2_samples_sequentially_without_replacement() -> None:
     assert counts[~off].sum() == 0
     # 12 ordered pairs, 11 degrees of freedom: P(chi2 > 31.26) = 0.001
     assert _chi2(counts[off], probs[off]) < 31.26, counts
+
+
+def test_kind_propensity_worked_example() -> None:
+    # ASSO row (0.35, 0.35, 0.25, 0.05); tilt 2 at A = 0.5 multiplies pooling by 2:
+    # (0.35, 0.70, 0.25, 0.05) / 1.35.
+    rows = coop.kind_propensity([OrgKind.ASSO, OrgKind.ASSO], [0.0, 0.5], tilt=2.0)
+    np.testing.assert_allclose(rows[0], KIND_PROPENSITY[OrgKind.ASSO])
+    np.testing.assert_allclose(rows[1], np.array([0.35, 0.70, 0.25, 0.05]) / 1.35)
+
+
+@given(
+    kinds=arrays(np.int64, 6, elements=st.integers(0, len(OrgKind) - 1)),
+    animation=arrays(np.float64, 6, elements=st.floats(0, 1)),
+    tilt=st.floats(0, 50),
+)
+def test_kind_propensity_rows_are_distributions_and_pooling_rises_with_tilt(
+    kinds: np.ndarray, animation: np.ndarray, tilt: float
+) -> None:
+    rows = coop.kind_propensity(kinds, animation, tilt)
+    np.testing.assert_allclose(rows.sum(axis=1), 1.0)
+    assert (rows >= 0).all()
+    base = KIND_PROPENSITY[kinds]
+    pooling = int(ProjectKind.POOLING)
+    assert (rows[:, pooling] >= base[:, pooling] - 1e-12).all()

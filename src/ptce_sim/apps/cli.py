@@ -498,6 +498,86 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+@cli.command()
+@click.option("--jobs", "-j", type=int, default=-1, show_default=True, help="Workers (-1 = all).")
+@click.option("--backend", type=click.Choice(["loky", "dask"]), default="loky", show_default=True)
+@click.option("--scheduler", metavar="ADDRESS", default=None, help="Dask scheduler address.")
+@click.option(
+    "--budget",
+    type=click.Choice(["full", "tiny"]),
+    default="full",
+    show_default=True,
+    help="tiny: a smoke test of the procedure in seconds (results meaningless).",
+)
+@click.option(
+    "--experiment",
+    "source",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Search-stage experiment (default: experiments/calibration.toml).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default: runs/calibration-<timestamp>/).",
+)
+@click.option("--resume", is_flag=True, help="Finish an interrupted calibration in --out.")
+def calibrate(
+    jobs: int,
+    backend: str,
+    scheduler: str | None,
+    budget: str,
+    source: Path | None,
+    out: Path | None,
+    resume: bool,
+) -> None:
+    """Calibrate the uncertain parameters on the field's patterns (search, refine, confirm)."""
+    from ptce_sim.apps import calibrate as cal
+    from ptce_sim.apps import sweep as engine
+    from ptce_sim.apps.progress import SweepProgress
+
+    console = Console(stderr=True)
+    try:
+        if jobs == 0 or jobs < -1:
+            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        if out is None:
+            if resume:
+                raise ConfigError("--resume needs --out DIR (the folder to finish)", "--resume")
+            out = Path("runs") / f"calibration-{datetime.now():%Y%m%d-%H%M%S}"
+        elif out.exists() and any(out.iterdir()) and not resume:
+            raise ConfigError(
+                "folder exists and is not empty (use --resume to finish it)", "--out", value=out
+            )
+        options = engine.Options(jobs=jobs, backend=backend, scheduler=scheduler)
+        result = cal.calibrate(
+            out,
+            cal.BUDGETS[budget],
+            options,
+            resume=resume,
+            source=source,
+            progress=lambda stage: SweepProgress(console, f"calibration {stage}"),
+        )
+    except ConfigError as err:
+        _fail(err)
+    except engine.Interrupted as stop:
+        click.echo(
+            f"interrupted: {stop.done} of {stop.total} runs of this stage saved in {out}/; "
+            f"resume with: ptce-sim calibrate --out {out} --resume",
+            err=True,
+        )
+        sys.exit(130)
+    click.echo(
+        f"Calibration in {out}/: {result['evaluated_points']} parameter sets evaluated "
+        f"({result['evaluated_accepted_points']} within distance 1); of the "
+        f"{len(result['confirmed'])} confirmed on fresh seeds, "
+        f"{result['confirmed_accepted_points']} within 1; chosen: distance "
+        f"{result['distance']:.2f} over {result['replicates']} replicates, "
+        f"{result['patterns_passed']} patterns pass.\nDefaults to write (2 significant digits):\n"
+        + cal.defaults_toml(result["chosen"])
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point (``ptce-sim``); returns the exit code instead of exiting when called."""
     args = list(argv) if argv is not None else sys.argv[1:]

@@ -1,0 +1,223 @@
+"""``ptce-sim calibrate``: search, refine, confirm and report, through the sweep engine.
+
+Each stage is an experiment file written into the output folder and run by the sweep
+engine, so the whole procedure is parallel (loky or Dask), streamed to disk and
+resumable (rerun with ``--resume`` after an interruption: finished stages are kept,
+the interrupted one continues). The analysis is in :mod:`ptce_sim.apps.calibration`.
+
+Stages (``docs/calibration.md``):
+
+1. ``search/``  — ``experiments/calibration.toml`` as written (or scaled down by
+   ``--budget tiny``, the CI smoke test);
+2. ``refine1/``, ``refine2/``, … — hypercubes over the box spanned by the best
+   ``REFINE_TOP`` points evaluated so far (at least ``REFINE_MIN``), each box inside the
+   previous one: a sequential narrowing in the spirit of sequential ABC;
+3. ``confirm/`` — the best ``confirm_top`` points of all stages rerun with more
+   replicates on seeds unused so far; the chosen point is the best confirmed one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ptce_sim.apps import calibration as cal
+from ptce_sim.apps import experiment as experiments
+from ptce_sim.apps.patterns import evaluate
+from ptce_sim.apps.sweep import Options, run_sweep
+from ptce_sim.base.params import iter_specs
+from ptce_sim.world.parameters import Parameters
+
+SEARCH = "calibration"
+#: Share of the points evaluated so far whose span defines the next refined box ...
+REFINE_TOP = 0.03
+#: ... and the fewest points that define it.
+REFINE_MIN = 5
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How many runs each stage gets."""
+
+    search_samples: int | None  # None: as in the experiment file
+    search_replicates: int | None
+    refine_samples: int
+    refine_replicates: int
+    refine_rounds: int
+    confirm_top: int
+    confirm_replicates: int
+    steps: int | None = None  # None: the scenario's months
+
+
+BUDGETS: dict[str, Budget] = {
+    "full": Budget(None, None, 150, 2, 2, 10, 10),
+    "tiny": Budget(8, 1, 6, 1, 1, 2, 2, steps=48),
+}
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return json.dumps(str(v))
+
+
+def dump_experiment(data: dict[str, Any]) -> str:
+    """TOML text of a flat experiment (top-level values, then ``[set]`` and ``[bounds]``)."""
+    lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    for table, values in data.items():
+        if isinstance(values, dict):
+            lines.append(f"\n[{table}]")
+            lines += [f"{json.dumps(k)} = {_toml_value(v)}" for k, v in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _int_keys() -> set[str]:
+    return {s.key for s in iter_specs(Parameters) if s.type is int}
+
+
+def _typed(key: str, value: Any) -> int | float:
+    """A parameter value as its declared type (Parquet may hand back an int as a float)."""
+    return round(float(value)) if key in _int_keys() else float(value)
+
+
+def refined_bounds(points: pd.DataFrame, factors: list[str]) -> dict[str, list[Any]]:
+    """The box spanned by the best ``REFINE_TOP`` of the points (at least ``REFINE_MIN``).
+
+    ``points`` is sorted by distance (:func:`ptce_sim.apps.calibration.point_table`).
+    """
+    best = points.head(max(REFINE_MIN, math.ceil(REFINE_TOP * len(points))))
+    ints = _int_keys()
+    out: dict[str, list[Any]] = {}
+    for f in factors:
+        lo, hi = float(best[f].min()), float(best[f].max())
+        if f in ints:
+            out[f] = [math.floor(lo), math.ceil(hi)]
+        else:
+            out[f] = [lo, hi]
+        if out[f][0] == out[f][1]:  # a single value: keep the stage-1 box for it
+            out[f] = [points[f].min().item(), points[f].max().item()]
+    return out
+
+
+def _stage(
+    name: str,
+    data: dict[str, Any],
+    out: Path,
+    options: Options,
+    resume: bool,
+    progress: Callable[[str], Any] | None,
+) -> pd.DataFrame:
+    folder = out / name
+    folder.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.toml"
+    text = dump_experiment(data)
+    if not (resume and path.is_file() and path.read_text() == text):
+        path.write_text(text)
+    exp = experiments.load(path)
+    report = progress(name) if progress else None
+    try:
+        run_sweep(exp, folder, options, resume=resume, progress=report)
+    finally:
+        if report is not None and hasattr(report, "close"):
+            report.close()
+    return pd.read_parquet(folder / "runs.parquet")
+
+
+def calibrate(
+    out: Path,
+    budget: Budget,
+    options: Options,
+    resume: bool = False,
+    source: Path | None = None,
+    progress: Callable[[str], Any] | None = None,
+) -> dict[str, Any]:
+    """Run the three stages into ``out``; write the result files; return the result."""
+    src = source or experiments.find(SEARCH)
+    data = tomllib.loads(Path(src).read_text())
+    base = data.get("base", "baseline")
+    if isinstance(base, str) and (Path(src).parent / base).suffix == ".toml":
+        data["base"] = str((Path(src).parent / base).resolve())
+    factors = list(data["bounds"])
+    if budget.search_samples is not None:
+        data["samples"] = budget.search_samples
+    if budget.search_replicates is not None:
+        data["replicates"] = budget.search_replicates
+    if budget.steps is not None:
+        data.setdefault("set", {})["run.steps"] = budget.steps
+    data["poles"] = False
+    out.mkdir(parents=True, exist_ok=True)
+
+    search = cal.point_table(_stage("search", data, out, options, resume, progress), factors)
+    candidates = search
+    refined: list[pd.DataFrame] = []
+    for k in range(1, budget.refine_rounds + 1):
+        refine = dict(data, samples=budget.refine_samples, replicates=budget.refine_replicates)
+        refine["seed"] = data["seed"] + k
+        refine["bounds"] = refined_bounds(candidates, factors)
+        refine["description"] = f"Calibration refine {k}: the box of the best points so far"
+        runs = _stage(f"refine{k}", refine, out, options, resume, progress)
+        refined.append(cal.point_table(runs, factors))
+        candidates = pd.concat([candidates, refined[-1]], ignore_index=True).sort_values(
+            ["distance"], kind="stable", ignore_index=True
+        )
+    top = cal.top_points(candidates, budget.confirm_top)
+    top.to_csv(out / "confirm.csv", index=False)
+    confirm = {k: v for k, v in data.items() if k not in ("bounds", "samples", "design", "seed")}
+    confirm.update(
+        description="Calibration confirm: the best points on fresh seeds",
+        design="file",
+        file="confirm.csv",
+        replicates=budget.confirm_replicates,
+        seed=data["seed"] + budget.refine_rounds + 1,
+    )
+    runs = _stage("confirm", confirm, out, options, resume, progress)
+    confirmed = cal.point_table(runs, factors)
+    chosen = confirmed.iloc[0]
+    accepted = cal.acceptance(candidates)
+    verdict = evaluate(runs[runs["point"] == chosen["point"]])
+
+    search.to_csv(out / "search_points.csv", index=False)
+    pd.concat(refined, keys=range(1, len(refined) + 1), names=["round", None]).to_csv(
+        out / "refine_points.csv"
+    )
+    confirmed.to_csv(out / "confirm_points.csv", index=False)
+    accepted.to_csv(out / "acceptance.csv", index=False)
+    cal.plot_acceptance(candidates, out / "acceptance.png")
+    result = {
+        "chosen": {f: _typed(f, chosen[f]) for f in factors},
+        "distance": float(chosen["distance"]),
+        "replicates": int(chosen["replicates"]),
+        "patterns_passed": int(verdict["passed"].sum()),
+        "patterns": verdict.to_dict("records"),
+        "search_points": len(search),
+        "accepted_points": int((search["distance"] <= cal.ACCEPT).sum()),
+        "refine_points": sum(len(r) for r in refined),
+        "evaluated_points": len(candidates),
+        "evaluated_accepted_points": int((candidates["distance"] <= cal.ACCEPT).sum()),
+        "confirmed_accepted_points": int((confirmed["distance"] <= cal.ACCEPT).sum()),
+        "confirmed": confirmed[["point", "distance", "passed"]].to_dict("records"),
+    }
+    (out / "calibration.json").write_text(json.dumps(result, indent=2, default=float))
+    return result
+
+
+def defaults_toml(chosen: dict[str, Any]) -> str:
+    """The chosen values as scenario TOML, grouped by section, rounded to 2 significant
+    digits (more would be false precision for a noisy distance)."""
+    by_section: dict[str, list[str]] = {}
+    for key, value in chosen.items():
+        section, name = key.split(".", 1)
+        shown = value if isinstance(value, int) else float(f"{value:.2g}")
+        by_section.setdefault(section, []).append(f"{name} = {shown!r}")
+    return "\n".join(f"[{s}]\n" + "\n".join(v) + "\n" for s, v in by_section.items())
