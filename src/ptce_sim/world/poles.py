@@ -12,7 +12,6 @@ conservation can be checked to the cent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +122,8 @@ class PoleRegistry:
     def __init__(self, model: TerritoryModel) -> None:
         self.model = model
         self.poles: list[Pole] = []
+        self._alive: list[Pole] = []  # living poles, in id order (kept up to date)
+        self._catalyst = 0.0  # E, the value written on every organisation by events()
         self.ledger_rows: list[tuple[Any, ...]] = []
         self.call_window = -1  # id of the current (or last) call window
         self._call_was_open = False
@@ -145,11 +146,21 @@ class PoleRegistry:
         self.month_collective = 0
         self.month_fte_share = float("nan")
         self.stats: dict[str, float] = {}
-        self._month_stats([])
+        self._month_stats([], np.zeros(len(KINDS), dtype=np.int64), 0)
 
     # -- queries -----------------------------------------------------------------------
     def alive(self) -> list[Pole]:
-        return [p for p in self.poles if p.alive]
+        return list(self._alive)
+
+    def _concat_members(self, poles: list[Pole]) -> tuple[np.ndarray, list[int]]:
+        """Members of ``poles`` concatenated (pole order, member order) and the offsets
+        of each pole's members: the layout of the batched kernels (``kernels.pole_month``)."""
+        offsets = [0]
+        flat: list[int] = []
+        for pole in poles:
+            flat += pole.members
+            offsets.append(len(flat))
+        return np.array(flat, dtype=np.int64), offsets
 
     def mean_trust(self, members: list[int]) -> float:
         """Mean effective trust over the pairs of members that have cooperated (all pairs
@@ -199,7 +210,10 @@ class PoleRegistry:
             self.call_window += 1
         self._call_was_open = cp.open
         ev = m.params.events
-        m.catalyst[:] = 1.0 if (ev.crisis or ev.site or cp.open) else 0.0
+        level = 1.0 if (ev.crisis or ev.site or cp.open) else 0.0
+        if level != self._catalyst:  # written on change only: nothing else writes it
+            m.catalyst[:] = level
+            self._catalyst = level
 
     # -- phase 6: membership and dues -------------------------------------------------------
     def membership(self) -> None:
@@ -208,17 +222,27 @@ class PoleRegistry:
         rng = m.streams["poles"]
         rho, asp, alpha = m.perceived_return, m.aspiration, m.orgs.alpha
         tolerance = float(pp.value_premium / max(pp.pole_time, 1e-9))
-        for pole in self.alive():
+        alive = list(self._alive)
+        flat, offsets = self._concat_members(alive)
+        # rules.poles.dissatisfied with each member's mean homophily with its pole, for
+        # every pole in one call. One patience draw per member, as one draw per pole
+        # before: a bounded-integer draw of size a then b is the draw of size a + b.
+        unhappy_all = kernels.dissatisfied_all(
+            flat, np.array(offsets, dtype=np.int64), m.homophily, rho, asp, alpha, tolerance
+        )
+        u_all = (
+            rng.integers(pp.patience_min, pp.patience_max + 1, size=len(flat)) if alive else flat
+        )
+        unhappy_flat = unhappy_all.tolist()
+        for q, pole in enumerate(alive):
             members = pole.members
-            idx = np.asarray(members, dtype=np.int64)
-            # rules.poles.dissatisfied with each member's mean homophily with the pole.
-            unhappy = kernels.dissatisfied_members(idx, m.homophily, rho, asp, alpha, tolerance)
-            u_patience = rng.integers(pp.patience_min, pp.patience_max + 1, size=len(idx))
+            lo = offsets[q]
+            u_patience = u_all[lo : offsets[q + 1]]
             leaving = []
             paying_pole = pole.status == _FORMAL or pole.status == _VEGETATING
             exclusion = m.params.funding.dues_exclusion
             dissatisfied, patience, unpaid = pole.dissatisfied, pole.patience, pole.unpaid
-            sad_rows = unhappy.nonzero()[0].tolist()
+            sad_rows = [k for k in range(len(members)) if unhappy_flat[lo + k]]
             # Satisfied members: their counters reset (they pay their dues in a formal pole).
             sad = {members[k] for k in sad_rows}
             books = (dissatisfied, patience, unpaid) if paying_pole else (dissatisfied, patience)
@@ -304,12 +328,24 @@ class PoleRegistry:
         fp, cp, sp, cell = m.params.funding, m.params.calls, m.params.structural, m.params.cell
         rng = m.streams["funding"]
         self.month_income = dict.fromkeys(fund.SOURCES, 0.0)
-        for pole in self.poles:
-            if pole.status not in (_FORMAL, _VEGETATING):
-                continue
+        formal = [p for p in self._alive if p.status == _FORMAL or p.status == _VEGETATING]
+        # Dues of the members who paid, per pole, in one call (nothing below changes them).
+        offsets = [0]
+        paying: list[int] = []
+        for pole in formal:
+            paying += [o for o in pole.members if o not in pole.unpaid]
+            offsets.append(len(paying))
+        dues_by_pole = (
+            kernels.segment_sums(
+                self.dues_table(),
+                np.array(paying, dtype=np.int64),
+                np.array(offsets, dtype=np.int64),
+            ).tolist()
+            if formal
+            else []
+        )
+        for pole, dues in zip(formal, dues_by_pole, strict=True):
             income = dict.fromkeys(fund.SOURCES, 0.0)
-            paying = [o for o in pole.members if o not in pole.unpaid]
-            dues = float(self.dues_table()[paying].sum())
             income["dues"] = dues
             if t >= pole.la_next_decision:
                 pole.la_active = fp.la_subsidy > 0 and rng.random() < (
@@ -386,36 +422,42 @@ class PoleRegistry:
         pole.volunteer = int(idx[np.argmax(np.where(ok, commitment, -1))]) if ok.any() else None
 
     # -- phase 8: lifecycle ------------------------------------------------------------------
-    def lifecycle(self, successes: list[list[int]]) -> None:
+    def lifecycle(self, successes: np.ndarray) -> None:
+        """Phase 9. ``successes``: member rows (-1 padded) of the projects that succeeded
+        this month (from :meth:`outcomes`), the seeds of emergence."""
         m = self.model
         t = m.month
         pp = m.params.poles
         rng = m.streams["poles"]
         u_form = rng.random(max(len(self.poles), 1))
-        cooperating = self._cooperating_poles() if self.poles else set()
-        for k, pole in enumerate(list(self.poles)):
-            if not pole.alive:
-                continue
-            memo: list[float] = []
-
-            def trust(members: list[int] = pole.members, memo: list[float] = memo) -> float:
-                # Mean member trust, computed only when a decision needs it (it costs an
-                # n_members^2 gather) and at most once a month.
-                if not memo:
-                    memo.append(self.mean_trust(members))
-                return memo[0]
-
-            self._leadership(pole, rng, trust)
+        alive = list(self._alive)
+        cooperating = self._cooperating_poles() if alive else []
+        # What the decisions read of each pole, for all poles in one call each: none of
+        # it changes during the loop (members only change when a pole dies, after its
+        # decisions; trust, presence and dues not at all).
+        flat, offsets = self._concat_members(alive)
+        off = np.array(offsets, dtype=np.int64)
+        rel = m.relations
+        trusts = kernels.mean_trusts(
+            flat, off, rel.tau0, rel.best_dev, rel.theta, rel.history, float(m.personal_weight)
+        ).tolist()
+        dues = kernels.segment_sums(self.dues_table(), flat, off).tolist()
+        cands, cand_off = kernels.leader_candidates_all(flat, off, m.present, self._ess_orgs())
+        cand_at = cand_off.tolist()
+        for q, pole in enumerate(alive):
+            k = pole.id  # the pole's row in self.poles, and in u_form
+            trust = trusts[q]
+            self._leadership(pole, rng, trust, cands[cand_at[q] : cand_at[q + 1]])
             if pole.status == _INFORMAL:
                 eligible = rule.formalisation_eligible(
                     len(pole.members),
-                    trust(),
+                    trust,
                     pole.has_leader,
-                    self._pledge(pole),
+                    self._pledge(dues[q]),
                     12 * m.params.cell.initial_fte * m.params.cell.cost_per_fte,
                     pp,
                 )
-                hazard = rule.formalisation_hazard(eligible, m.catalyst.max(), pp)
+                hazard = rule.formalisation_hazard(eligible, self._catalyst, pp)
                 if k < len(u_form) and u_form[k] < hazard:
                     self._formalise(pole, rng)
                 elif self._wins_call_as_informal(pole):
@@ -432,7 +474,7 @@ class PoleRegistry:
             pole.institution = rule.institutionalise(
                 pole.institution, pole.status, pole.governance == _DEDICATED, pp
             )
-            pole.idle_months = 0 if pole.id in cooperating else pole.idle_months + 1
+            pole.idle_months = 0 if cooperating[k] else pole.idle_months + 1
             pole.leaderless_months = 0 if pole.has_leader else pole.leaderless_months + 1
             veg = 0 if pole.vegetating_since is None else t - pole.vegetating_since
             at_risk = len(pole.members) < pp.min_size or pole.idle_months >= pp.idle_limit
@@ -442,7 +484,7 @@ class PoleRegistry:
                 len(pole.members),
                 pole.idle_months,
                 pole.leaderless_months,
-                trust() if at_risk else 1.0,  # trust only matters for the cause of death
+                trust if at_risk else 1.0,  # trust only matters for the cause of death
                 pp,
             )
             if cause is not None:
@@ -451,13 +493,13 @@ class PoleRegistry:
                 pole.peak_size = max(pole.peak_size, len(pole.members))
                 pole.member_months += len(pole.members)
         self._emerge(successes, rng)
-        self._write_arrays()
         self.observe()
 
-    def _pledge(self, pole: Pole) -> float:
+    def _pledge(self, monthly_dues: float) -> float:
+        """First-year budget pledged to a pole whose members' dues are ``monthly_dues``."""
         m = self.model
         fp, cp, sp = m.params.funding, m.params.calls, m.params.structural
-        dues = 12 * float(self.dues_table()[pole.members].sum())
+        dues = 12 * monthly_dues
         call = cp.win_probability * cp.grant / cp.duration * 12 if cp.open else 0.0
         return dues * (1 + fp.matching_rate) + fp.la_subsidy + sp.amount + call
 
@@ -487,15 +529,18 @@ class PoleRegistry:
         pole.fte = m.params.cell.initial_fte
         pole.la_next_decision = m.month
 
-    def _leadership(self, pole: Pole, rng: np.random.Generator, trust: Callable[[], float]) -> None:
+    def _leadership(
+        self, pole: Pole, rng: np.random.Generator, trust: float, candidates: np.ndarray
+    ) -> None:
+        """The leader left (or never was): a successor among ``candidates`` (persons in
+        post in the pole's ESS members, ``o * S + s``) with the succession probability."""
         m = self.model
         if pole.leader is not None:
             o, s, g = pole.leader
             if not (m.present[o, s] and m.gen[o, s] == g):
                 pole.leader = None
         if pole.leader is None:
-            candidates = self._leader_candidates(pole)
-            prob = rule.succession_probability(trust(), pole.institution, m.params.poles)
+            prob = rule.succession_probability(trust, pole.institution, m.params.poles)
             u = rng.random()
             if len(candidates) and u < prob:
                 p = int(candidates[rng.integers(len(candidates))])
@@ -503,23 +548,24 @@ class PoleRegistry:
                 m.is_leader[o, s] = True
                 pole.leader = (o, s, int(m.gen[o, s]))
 
-    def _leader_candidates(self, pole: Pole) -> np.ndarray:
-        m = self.model
+    def _ess_orgs(self) -> np.ndarray:
+        """Organisations of the social and solidarity economy (kinds never change)."""
         if self._ess is None:
-            self._ess = np.isin(m.orgs.kind, ESS_KINDS)  # kinds never change
-        return kernels.leader_candidates(
-            np.asarray(pole.members, dtype=np.int64), m.present, self._ess
-        )
+            self._ess = np.isin(self.model.orgs.kind, ESS_KINDS)
+        return self._ess
 
-    def _cooperating_poles(self) -> set[int]:
-        """Poles with at least one project under way between two of their members."""
-        pt = self.model.projects
-        active = pt.active[: pt.size].nonzero()[0]
-        return set(self.joint_poles(pt.members[active]).tolist())
+    def _cooperating_poles(self) -> list[bool]:
+        """Per pole id: at least one project under way between two of its members."""
+        m = self.model
+        pt = m.projects
+        return kernels.cooperating(
+            pt.active, pt.size, pt.members, m.pole_of, len(self.poles)
+        ).tolist()
 
     def _die(self, pole: Pole, cause: str) -> None:
         m = self.model
         pole.status = _DEAD
+        self._alive.remove(pole)
         pole.died = m.month
         pole.cause = cause
         for org in list(pole.members):
@@ -527,24 +573,26 @@ class PoleRegistry:
         pole.fte = 0.0
         pole.volunteer = None
 
-    def _emerge(self, successes: list[list[int]], rng: np.random.Generator) -> None:
+    def _emerge(self, successes: np.ndarray, rng: np.random.Generator) -> None:
         m = self.model
         pp = m.params.poles
-        pole_of = m.pole_of.tolist()
-        candidates = [team for team in successes if all(pole_of[o] < 0 for o in team)]
-        if not candidates:
+        if len(successes) == 0:
+            return
+        # Teams whose members are all outside every pole.
+        firsts = kernels.emergence_seeds(successes, m.pole_of).tolist()
+        if not firsts:
             return
         # The graph (trusted ties between organisations outside every pole) is the one
         # of the start of the emergence phase: ``outside`` is not updated in the loop.
         outside = m.pole_of < 0
         rel = m.relations
         omega, threshold = float(m.personal_weight), float(pp.trust_threshold)
-        for team in candidates:
-            if m.pole_of[team[0]] >= 0:
+        for first in firsts:
+            if m.pole_of[first] >= 0:
                 continue  # joined a pole formed a moment ago
             # rules.poles.reachable over that graph, kept outside poles: compiled.
             group = kernels.trusted_component(
-                team[0],
+                first,
                 outside,
                 m.pole_of,
                 rel.history,
@@ -570,20 +618,8 @@ class PoleRegistry:
             )
             pole.peak_size = len(group)
             self.poles.append(pole)
+            self._alive.append(pole)
             m.pole_of[group] = pole.id
-
-    def _write_arrays(self) -> None:
-        """Per-organisation arrays the other phases read (animation, institutionalisation)."""
-        m = self.model
-        pp = m.params.poles
-        m.animation[:] = 0.0
-        m.institution[:] = 0.0
-        for pole in self.alive():
-            a = rule.animation_intensity(
-                pole.status, pole.fte, pole.volunteer is not None, pole.has_leader, pp
-            )
-            m.animation[pole.members] = a
-            m.institution[pole.members] = pole.institution
 
     def joint_poles(self, members: np.ndarray) -> np.ndarray:
         """For project rows ``members`` (k x width, -1 padded): the pole in which at least
@@ -597,8 +633,8 @@ class PoleRegistry:
         """Credit the projects added since row ``first`` to the pole they run in."""
         pt = self.model.projects
         self.month_started_in_poles = 0
-        if not self.poles:
-            return
+        if not self._alive:
+            return  # no member anywhere: no project runs in a pole
         if first == pt.size:
             return
         joint = self.joint_poles(pt.members[first : pt.size])
@@ -609,23 +645,19 @@ class PoleRegistry:
             if pole.status == _FORMAL or pole.status == _VEGETATING:
                 self.formal_pole_projects += 1
 
-    def outcomes(
-        self, due: np.ndarray, success: np.ndarray
-    ) -> tuple[dict[int, float], list[list[int]]]:
-        """Completed projects: teams of the successful ones (for emergence), each pole's
-        share of the joint revenue, and the gains of market members from pole projects."""
+    def outcomes(self, due: np.ndarray, success: np.ndarray) -> tuple[dict[int, float], np.ndarray]:
+        """Completed projects: each pole's share of the joint revenue, the member rows
+        (-1 padded) of the successful ones (for emergence), and the gains of market
+        members from pole projects."""
         m = self.model
         pt = m.projects
         joint: dict[int, float] = {}
-        successes: list[list[int]] = []
         phi = m.params.funding.revenue_share
         if len(due) == 0:
-            return joint, successes
-        rows = pt.members[due]
-        for team in rows[success].tolist():
-            successes.append([o for o in team if o >= 0])
-        if not self.poles:
-            return joint, successes
+            return joint, pt.members[:0]
+        successes = pt.members[due[success]]
+        if not self._alive:
+            return joint, successes  # no member anywhere: no project runs in a pole
         formal = np.array([p.status == _FORMAL or p.status == _VEGETATING for p in self.poles])
         completed, revenue, has_revenue, self.market_pole_gain = kernels.pole_outcomes(
             due,
@@ -709,49 +741,70 @@ class PoleRegistry:
         m.counts.started[ProjectKind.COMMERCIAL] += 1
 
     def observe(self) -> None:
-        """Monthly accumulators for the run summaries (called after the lifecycle)."""
+        """End of the month's pole phases: write the per-organisation arrays the other
+        phases read (animation ``A``, institutionalisation ``I``), this month's pole
+        metrics and the run accumulators for the summaries (formal and vegetating poles).
+
+        One compiled pass (``kernels.month_end``) over the living poles' members and the
+        active projects does what took a dozen numpy calls per pole."""
         m = self.model
-        formal = [p for p in self.poles if p.status == _FORMAL or p.status == _VEGETATING]
+        pp = m.params.poles
+        alive = self._alive
+        formal = [p for p in alive if p.status == _FORMAL or p.status == _VEGETATING]
         self.any_formal = bool(formal)
-        self._month_stats(formal)
+        flat, offsets = self._concat_members(alive)
+        anim = [
+            rule.animation_intensity(p.status, p.fte, p.volunteer is not None, p.has_leader, pp)
+            for p in alive
+        ]
+        pt = m.projects
+        formal_by_id = np.zeros(len(self.poles), dtype=np.bool_)
+        for p in formal:
+            formal_by_id[p.id] = True
+        kinds, n_formal, by_kind, market_revenue, fte, active, shared, any_shared = (
+            kernels.month_end(
+                flat,
+                np.array(offsets, dtype=np.int64),
+                np.array(anim, dtype=float),
+                np.array([p.institution for p in alive], dtype=float),
+                np.array([p.status == _FORMAL or p.status == _VEGETATING for p in alive]),
+                m.animation,
+                m.institution,
+                m.orgs.kind,
+                m.orgs.is_market,
+                m.orgs.revenue,
+                m.orgs.fte,
+                len(KINDS),
+                pt.active,
+                pt.size if formal else 0,
+                pt.members,
+                m.pole_of,
+                formal_by_id,
+            )
+        )
+        self._month_stats(formal, kinds, len(flat))
         if not formal:
             self.month_fte_share = float("nan")
             return
-        members = np.concatenate([np.asarray(p.members, dtype=np.int64) for p in formal])
         self.formal_pole_months += len(formal)
-        if len(members) == 0:
+        if n_formal == 0:
             return
-        by_kind, market_revenue, fte = kernels.formal_member_stats(
-            members, m.orgs.kind, m.orgs.is_market, m.orgs.revenue, m.orgs.fte, len(KINDS)
-        )
         self.member_months_by_kind += by_kind
         self.market_member_revenue += float(market_revenue) / 12.0
         # Time members give to the pole: joint projects, pole activities, volunteer animation.
-        pt = m.projects
-        active = pt.active[: pt.size].nonzero()[0]
-        time = len(members) * m.params.poles.pole_time
-        time += sum(m.params.poles.volunteer_fte for p in formal if p.volunteer is not None)
-        if len(active):
-            is_formal = np.zeros(len(self.poles), dtype=bool)
-            is_formal[[p.id for p in formal]] = True
-            shared = kernels.formal_shared(pt.members[active], m.pole_of, is_formal)
+        time = n_formal * pp.pole_time
+        time += sum(pp.volunteer_fte for p in formal if p.volunteer is not None)
+        if any_shared:  # else the product is 0.0 and adding it changes nothing
             time += float(shared @ pt.cost[active])
         self.month_fte_share = time / float(fte)
         self.pole_time_share_sum += self.month_fte_share
         self.formal_pole_months_observed += 1
         self.stats["fte_share_in_pole"] = self.month_fte_share
 
-    def _month_stats(self, formal: list[Pole]) -> None:
-        """This month's pole metrics (read by ``world/metrics.py``)."""
-        m = self.model
+    def _month_stats(self, formal: list[Pole], kinds: np.ndarray, n_members: int) -> None:
+        """This month's pole metrics (read by ``world/metrics.py``); ``kinds``: the living
+        poles' ``n_members`` members by kind."""
         status = [p.status for p in self.poles]
-        alive = self.alive()
-        members = [o for p in alive for o in p.members]
-        kinds = (
-            np.bincount(m.orgs.kind[members], minlength=len(KINDS))
-            if members
-            else np.zeros(len(KINDS), dtype=np.int64)
-        )
         income = sum(self.month_income.values())
         formal_members = sum(len(p.members) for p in formal)
         st = {
@@ -759,7 +812,7 @@ class PoleRegistry:
             "poles_formal": status.count(_FORMAL),
             "poles_vegetating": status.count(_VEGETATING),
             "poles_dead": status.count(_DEAD),
-            "pole_members": len(members),
+            "pole_members": n_members,
             "cell_fte": sum(p.fte for p in formal),
             "cell_cash": sum(p.cash for p in formal),
             "public_income_share": self.month_public / income if income > 0 else float("nan"),
@@ -771,7 +824,7 @@ class PoleRegistry:
             "fte_share_in_pole": float("nan"),
         }
         for k, key in enumerate(_SHARE_KEYS):
-            st[key] = kinds[k] / len(members) if members else float("nan")
+            st[key] = kinds[k] / n_members if n_members else float("nan")
         self.stats = st
 
     # -- outputs -----------------------------------------------------------------------------
