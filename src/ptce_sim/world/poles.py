@@ -279,11 +279,8 @@ class PoleRegistry:
             return
         # Trusted ties (cooperated, effective trust >= threshold) with each pole's
         # members, join value (rules.poles.join_value): in a compiled kernel.
-        n = m.orgs.n
-        members = np.zeros((len(alive), n), dtype=np.int64)
-        sizes = np.array([len(p.members) for p in alive], dtype=np.int64)
-        for q, pole in enumerate(alive):
-            members[q, : sizes[q]] = pole.members
+        flat, offsets = self._concat_members(alive)
+        members, sizes = kernels.pole_matrix(flat, np.array(offsets, dtype=np.int64), m.orgs.n)
         rel = m.relations
         joined = kernels.joining(
             considering,
@@ -637,8 +634,8 @@ class PoleRegistry:
             return  # no member anywhere: no project runs in a pole
         if first == pt.size:
             return
-        joint = self.joint_poles(pt.members[first : pt.size])
-        for pole_id in joint[joint >= 0].tolist():
+        joint = self.joint_poles(pt.members[first : pt.size]).tolist()
+        for pole_id in [q for q in joint if q >= 0]:
             pole = self.poles[pole_id]
             pole.started += 1
             self.month_started_in_poles += 1
