@@ -28,8 +28,8 @@ from importlib.metadata import version
 from typing import Any
 
 #: Methods timed by ``--profile``: (module, class, method names). Nested phases (the
-#: lifecycle calls ``_emerge``, ``_write_arrays`` and ``observe``) are timed inside
-#: their parent; their time is also counted in the parent's.
+#: lifecycle ends with ``observe``) are timed inside their parent; their time is also
+#: counted in the parent's.
 PHASES = (
     (
         "ptce_sim.world.model",
@@ -54,8 +54,6 @@ PHASES = (
             "membership",
             "budget",
             "lifecycle",
-            "_emerge",
-            "_write_arrays",
             "observe",
         ),
     ),
