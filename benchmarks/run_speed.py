@@ -7,16 +7,82 @@ loads (or, on a cold cache, compiles) the numba kernels; the warm-up time is pri
 
 Usage::
 
-    python benchmarks/run_speed.py [--runs 30] [--seed 0]
+    python benchmarks/run_speed.py [--runs 30] [--seed 0] [--profile]
+
+``--profile`` also prints the mean time per run of each phase of ``TerritoryModel.step()``
+(and of the pole sub-phases), measured by wrapping those methods with a timer: the
+wrappers add a little overhead, so compare phases with each other, not the total with
+a run without ``--profile``.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import platform
 import statistics
 import time
+from collections import defaultdict
+from collections.abc import Callable
 from importlib.metadata import version
+from typing import Any
+
+#: Methods timed by ``--profile``: (module, class, method names). Nested phases (the
+#: lifecycle ends with ``observe``) are timed inside their parent; their time is also
+#: counted in the parent's.
+PHASES = (
+    (
+        "ptce_sim.world.model",
+        "TerritoryModel",
+        (
+            "apply_policies",
+            "turnover",
+            "start_projects",
+            "complete_projects",
+            "update_trust",
+            "learn",
+        ),
+    ),
+    (
+        "ptce_sim.world.poles",
+        "PoleRegistry",
+        (
+            "events",
+            "collective_offers",
+            "count_started",
+            "outcomes",
+            "membership",
+            "budget",
+            "lifecycle",
+            "observe",
+        ),
+    ),
+    ("ptce_sim.world.metrics", "MetricRecorder", ("record",)),
+)
+
+
+def instrument(times: dict[str, float]) -> None:
+    """Wrap the methods of :data:`PHASES` so that each call adds its time to ``times``."""
+    import importlib
+
+    for module, cls_name, names in PHASES:
+        cls = getattr(importlib.import_module(module), cls_name)
+        for name in names:
+            if not hasattr(cls, name):
+                continue
+            setattr(cls, name, _timed(getattr(cls, name), f"{cls_name}.{name}", times))
+
+
+def _timed(f: Callable[..., Any], label: str, times: dict[str, float]) -> Callable[..., Any]:
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            times[label] += time.perf_counter() - t0
+
+    return wrapper
 
 
 def one_run(seed: int) -> tuple[float, float, float]:
@@ -38,6 +104,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="timed runs (default 30)")
     parser.add_argument("--seed", type=int, default=0, help="first seed (then seed + 1, ...)")
+    parser.add_argument(
+        "--profile", action="store_true", help="also print the mean time per run of each phase"
+    )
     args = parser.parse_args(argv)
 
     import numpy as np
@@ -56,6 +125,11 @@ def main(argv: list[str] | None = None) -> None:
     t_warm = time.perf_counter() - t0
     print(f"import {t_import * 1e3:.0f} ms, warm-up run {t_warm * 1e3:.0f} ms")
 
+    times: defaultdict[str, float] = defaultdict(float)
+    if args.profile:
+        instrument(times)
+        one_run(args.seed + args.runs)  # the wrappers' first calls
+        times.clear()
     parts = [one_run(args.seed + i) for i in range(args.runs)]
     total = [sum(p) for p in parts]
     mean = statistics.fmean(total)
@@ -69,6 +143,10 @@ def main(argv: list[str] | None = None) -> None:
         ms = statistics.fmean(p[i] for p in parts) * 1e3
         extra = f" ({ms / steps * 1e3:.0f} µs per month)" if name == "steps" else ""
         print(f"  {name:<13}{ms:7.2f} ms{extra}")
+    if args.profile:
+        print("per phase (mean per run; nested phases also count in their parent):")
+        for label, total_s in sorted(times.items(), key=lambda kv: -kv[1]):
+            print(f"  {label:<34}{total_s / args.runs * 1e3:7.2f} ms")
 
 
 def _maybe_version(name: str) -> str:

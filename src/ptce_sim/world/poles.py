@@ -1,9 +1,20 @@
 """Phases 6-8 for poles: membership, dues, the animation cell's budget, and the lifecycle.
 
-The equations are in ``rules/poles.py`` and ``rules/funding.py``; this module keeps the
-state of every pole of a territory (a handful at most, so plain Python objects) and writes
-the pole-dependent arrays the other phases read: ``model.pole_of``, ``model.animation``,
-``model.institution`` (per organisation) and the catalyst flags.
+The equations are in ``rules/poles.py`` and ``rules/funding.py``. ``PoleRegistry`` keeps
+the state of every pole of a territory (a handful at most, so plain Python objects:
+``world/pole_state.py``) and writes the pole-dependent arrays the other phases read:
+``model.pole_of``, ``model.animation``, ``model.institution`` (per organisation) and the
+catalyst flags. The phases are split by responsibility: membership and the hooks the
+model calls here; the cell's budget and collective offers in ``world/pole_budget.py``;
+the lifecycle in ``world/pole_lifecycle.py``; metrics, summaries' accumulators and the
+per-pole table in ``world/pole_records.py``.
+
+Why the per-pole work is batched: a month has a few living poles, and one small kernel
+or numpy call per pole and per quantity cost more in call overhead than the arithmetic
+(the pole phases took twice the rest of the model). Each phase gathers the members of
+all living poles once (:meth:`PoleRegistry._concat_members`) and calls one compiled
+kernel (``world/kernels/pole_month.py``) for all of them; the Python loop over poles
+that remains only takes the scalar decisions and the random draws, in the same order.
 
 Every euro that enters or leaves a cell is written to ``Pole.ledger`` (cumulative by
 source) and to ``PoleRegistry.ledger_rows`` (one row per pole and month), so that money
@@ -12,109 +23,27 @@ conservation can be checked to the cent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ptce_sim.base.domain import ESS_KINDS, MAX_PERSONS, OrgKind, ProjectKind
+from ptce_sim.base.domain import ESS_KINDS, ProjectKind
 from ptce_sim.rules import funding as fund
-from ptce_sim.rules import poles as rule
-from ptce_sim.rules.poles import Governance, Status
-from ptce_sim.world import kernels
-from ptce_sim.world.projects import NewProjects
+from ptce_sim.world import kernels, pole_budget, pole_lifecycle, pole_records
+from ptce_sim.world.pole_state import (
+    _DEAD,
+    _FORMAL,
+    _INFORMAL,
+    _VEGETATING,
+    KINDS,
+    POLE_COLUMNS,
+    Pole,
+)
 
 if TYPE_CHECKING:
     from ptce_sim.world.model import TerritoryModel
 
-S = MAX_PERSONS
-KINDS = [k.name for k in OrgKind]
-# Enum members as module constants: attribute access on an enum class is slow.
-_INFORMAL, _FORMAL, _VEGETATING, _DEAD = (
-    Status.INFORMAL,
-    Status.FORMAL,
-    Status.VEGETATING,
-    Status.DEAD,
-)
-_DEDICATED = Governance.DEDICATED
-_SHARE_KEYS = [f"share_members_{k.lower()}" for k in KINDS]
-
-#: Columns of the per-pole table (``poles.parquet``), described in docs/outputs.md.
-POLE_COLUMNS: list[str] = [
-    "pole_id",
-    "founder",
-    "formed",
-    "formalised",
-    "vegetating",
-    "died",
-    "cause",
-    "status",
-    "governance",
-    "peak_size",
-    "final_size",
-    "member_months",
-    *[f"final_{k.lower()}" for k in KINDS],
-    "final_fte",
-    "final_cash",
-    *[f"eur_{s}" for s in fund.SOURCES],
-    "eur_cell_cost",
-    "eur_in_kind",
-    "public_total",
-    "grant_end",
-    "projects_started",
-    "projects_completed",
-    "months_observed",
-]
-
-
-@dataclass
-class Pole:
-    """One pole and its animation cell."""
-
-    id: int
-    founder: int
-    members: list[int]
-    formed: int
-    status: Status = Status.INFORMAL
-    governance: Governance = Governance.NONE
-    leader: tuple[int, int, int] | None = None  # (organisation, slot, generation)
-    formalised: int | None = None
-    vegetating_since: int | None = None
-    died: int | None = None
-    cause: str | None = None
-    fte: float = 0.0
-    cash: float = 0.0
-    volunteer: int | None = None
-    institution: float = 0.0
-    grant_monthly: float = 0.0
-    grant_months_left: int = 0
-    grant_end: int | None = None  # month the last call grant ended
-    applied_window: int = -1
-    la_active: bool = False
-    la_next_decision: int = 0
-    ledger: dict[str, float] = field(default_factory=lambda: dict.fromkeys(fund.SOURCES, 0.0))
-    cost_total: float = 0.0
-    in_kind: float = 0.0
-    idle_months: int = 0
-    leaderless_months: int = 0
-    unanimated_months: int = 0
-    completed: int = 0
-    started: int = 0
-    peak_size: int = 0
-    member_months: int = 0
-    dissatisfied: dict[int, int] = field(default_factory=dict)
-    patience: dict[int, int] = field(default_factory=dict)
-    unpaid: dict[int, int] = field(default_factory=dict)
-    paying: int = 0
-
-    @property
-    def alive(self) -> bool:
-        return self.status != _DEAD
-
-    @property
-    def has_leader(self) -> bool:
-        return self.leader is not None
+__all__ = ["POLE_COLUMNS", "Pole", "PoleRegistry"]
 
 
 class PoleRegistry:
@@ -123,6 +52,8 @@ class PoleRegistry:
     def __init__(self, model: TerritoryModel) -> None:
         self.model = model
         self.poles: list[Pole] = []
+        self._alive: list[Pole] = []  # living poles, in id order (kept up to date)
+        self._catalyst = 0.0  # E, the value written on every organisation by events()
         self.ledger_rows: list[tuple[Any, ...]] = []
         self.call_window = -1  # id of the current (or last) call window
         self._call_was_open = False
@@ -148,11 +79,21 @@ class PoleRegistry:
         self.month_collective = 0
         self.month_fte_share = float("nan")
         self.stats: dict[str, float] = {}
-        self._month_stats([])
+        self._month_stats([], np.zeros(len(KINDS), dtype=np.int64), 0)
 
     # -- queries -----------------------------------------------------------------------
     def alive(self) -> list[Pole]:
-        return [p for p in self.poles if p.alive]
+        return list(self._alive)
+
+    def _concat_members(self, poles: list[Pole]) -> tuple[np.ndarray, list[int]]:
+        """Members of ``poles`` concatenated (pole order, member order) and the offsets
+        of each pole's members: the layout of the batched kernels (``kernels.pole_month``)."""
+        offsets = [0]
+        flat: list[int] = []
+        for pole in poles:
+            flat += pole.members
+            offsets.append(len(flat))
+        return np.array(flat, dtype=np.int64), offsets
 
     def mean_trust(self, members: list[int]) -> float:
         """Mean effective trust over the pairs of members that have cooperated (all pairs
@@ -202,7 +143,10 @@ class PoleRegistry:
             self.call_window += 1
         self._call_was_open = cp.open
         ev = m.params.events
-        m.catalyst[:] = 1.0 if (ev.crisis or ev.site or cp.open) else 0.0
+        level = 1.0 if (ev.crisis or ev.site or cp.open) else 0.0
+        if level != self._catalyst:  # written on change only: nothing else writes it
+            m.catalyst[:] = level
+            self._catalyst = level
 
     # -- phase 6: membership and dues -------------------------------------------------------
     def membership(self) -> None:
@@ -211,17 +155,27 @@ class PoleRegistry:
         rng = m.streams["poles"]
         rho, asp, alpha = m.perceived_return, m.aspiration, m.orgs.alpha
         tolerance = float(pp.value_premium / max(pp.pole_time, 1e-9))
-        for pole in self.alive():
+        alive = list(self._alive)
+        flat, offsets = self._concat_members(alive)
+        # rules.poles.dissatisfied with each member's mean homophily with its pole, for
+        # every pole in one call. One patience draw per member, as one draw per pole
+        # before: a bounded-integer draw of size a then b is the draw of size a + b.
+        unhappy_all = kernels.dissatisfied_all(
+            flat, np.array(offsets, dtype=np.int64), m.homophily, rho, asp, alpha, tolerance
+        )
+        u_all = (
+            rng.integers(pp.patience_min, pp.patience_max + 1, size=len(flat)) if alive else flat
+        )
+        unhappy_flat = unhappy_all.tolist()
+        for q, pole in enumerate(alive):
             members = pole.members
-            idx = np.asarray(members, dtype=np.int64)
-            # rules.poles.dissatisfied with each member's mean homophily with the pole.
-            unhappy = kernels.dissatisfied_members(idx, m.homophily, rho, asp, alpha, tolerance)
-            u_patience = rng.integers(pp.patience_min, pp.patience_max + 1, size=len(idx))
+            lo = offsets[q]
+            u_patience = u_all[lo : offsets[q + 1]]
             leaving = []
             paying_pole = pole.status == _FORMAL or pole.status == _VEGETATING
             exclusion = m.params.funding.dues_exclusion
             dissatisfied, patience, unpaid = pole.dissatisfied, pole.patience, pole.unpaid
-            sad_rows = unhappy.nonzero()[0].tolist()
+            sad_rows = [k for k in range(len(members)) if unhappy_flat[lo + k]]
             # Satisfied members: their counters reset (they pay their dues in a formal pole).
             sad = {members[k] for k in sad_rows}
             books = (dissatisfied, patience, unpaid) if paying_pole else (dissatisfied, patience)
@@ -258,11 +212,8 @@ class PoleRegistry:
             return
         # Trusted ties (cooperated, effective trust >= threshold) with each pole's
         # members, join value (rules.poles.join_value): in a compiled kernel.
-        n = m.orgs.n
-        members = np.zeros((len(alive), n), dtype=np.int64)
-        sizes = np.array([len(p.members) for p in alive], dtype=np.int64)
-        for q, pole in enumerate(alive):
-            members[q, : sizes[q]] = pole.members
+        flat, offsets = self._concat_members(alive)
+        members, sizes = kernels.pole_matrix(flat, np.array(offsets, dtype=np.int64), m.orgs.n)
         rel = m.relations
         joined = kernels.joining(
             considering,
@@ -300,293 +251,37 @@ class PoleRegistry:
         if pole.volunteer == org:
             pole.volunteer = None
 
-    # -- phase 7: the animation cell's budget ------------------------------------------------
+    # -- phase 7: the animation cell's budget (world/pole_budget.py) -------------------------
     def budget(self, joint_revenue: dict[int, float]) -> None:
-        m = self.model
-        t = m.month
-        fp, cp, sp, cell = m.params.funding, m.params.calls, m.params.structural, m.params.cell
-        rng = m.streams["funding"]
-        self.month_income = dict.fromkeys(fund.SOURCES, 0.0)
-        for pole in self.poles:
-            if pole.status not in (_FORMAL, _VEGETATING):
-                continue
-            income = dict.fromkeys(fund.SOURCES, 0.0)
-            paying = [o for o in pole.members if o not in pole.unpaid]
-            dues = float(self.dues_table()[paying].sum())
-            income["dues"] = dues
-            if t >= pole.la_next_decision:
-                pole.la_active = fp.la_subsidy > 0 and rng.random() < (
-                    1.0
-                    if pole.la_next_decision == pole.formalised
-                    else fund.renewal_probability(t, fp)
-                )
-                pole.la_next_decision = t + 12
-                if pole.la_active:
-                    income["la_subsidy"] = fp.la_subsidy
-            if (
-                cp.open
-                and pole.status == _FORMAL
-                and pole.grant_months_left == 0
-                and pole.applied_window != self.call_window
-            ):
-                pole.applied_window = self.call_window
-                mat = fund.maturity(pole.institution, pole.completed)
-                if rng.random() < fund.call_win_probability(mat, cp):
-                    pole.grant_monthly = cp.grant / cp.duration
-                    pole.grant_months_left = cp.duration
-            if pole.grant_months_left > 0:
-                income["call_grant"] = pole.grant_monthly
-                pole.grant_months_left -= 1
-                if pole.grant_months_left == 0:
-                    pole.grant_end = t + 1
-            if pole.status == _FORMAL and sp.amount > 0:
-                size = max(len(pole.members), 1)
-                years = max((t - (pole.formalised or t) + 1) / 12.0, 1.0)
-                rate = pole.started / size / years
-                income["structural"] = fund.structural_income(
-                    sp.amount, sp.performance_share, rate >= sp.performance_target
-                )
-            income["matching"] = fp.matching_rate * dues
-            income["revenue_share"] = joint_revenue.get(pole.id, 0.0)
-            cost = pole.fte * cell.cost_per_fte
-            before = pole.cash
-            pole.cash = before + sum(income.values()) - cost
-            for k, v in income.items():
-                pole.ledger[k] += v
-                self.month_income[k] += v
-            pole.cost_total += cost
-            self.ledger_rows.append((pole.id, t, before, *income.values(), cost, pole.cash))
-            if pole.status != _FORMAL:
-                pole.fte = 0.0  # a vegetating pole's cell is dormant: no staff, no hiring
-            elif t - (pole.formalised or 0) < cell.grace_months:
-                # First months: members' pledges carry the new cell; it only hires.
-                pole.fte = max(
-                    pole.fte, fund.staffing(pole.fte, pole.cash, len(pole.members), cell)
-                )
-            else:
-                pole.fte = fund.staffing(pole.fte, pole.cash, len(pole.members), cell)
-            if pole.fte == 0 and pole.status == _FORMAL:
-                self._volunteer(pole)
-            else:
-                pole.volunteer = None
-            if pole.volunteer is not None:
-                pole.in_kind += m.params.poles.volunteer_fte * m.params.cooperation.opportunity_cost
-        self.month_public = sum(self.month_income[k] for k in fund.PUBLIC_SOURCES)
+        """Phase 7: each formal cell's income by source, cost, staffing (ledger rows)."""
+        pole_budget.budget(self, joint_revenue)
 
-    def _volunteer(self, pole: Pole) -> None:
-        m = self.model
-        pp = m.params.poles
-        if pp.volunteer_animation <= 0:
-            pole.volunteer = None
-            return
-        if pole.volunteer in pole.members:
-            return
-        idx = np.asarray(pole.members)
-        h = self._homophily_with(idx, pole.members)
-        commitment = m.orgs.alpha[idx] * h
-        free = m.orgs.time_budget[idx] - m.time_used[idx]
-        ok = (commitment >= pp.volunteer_alpha) & (free >= pp.volunteer_fte)
-        pole.volunteer = int(idx[np.argmax(np.where(ok, commitment, -1))]) if ok.any() else None
+    def collective_offers(self, t: int) -> None:
+        """Formal poles answer collective tenders (right after the partner search)."""
+        pole_budget.collective_offers(self, t)
 
-    # -- phase 8: lifecycle ------------------------------------------------------------------
-    def lifecycle(self, successes: list[list[int]]) -> None:
-        m = self.model
-        t = m.month
-        pp = m.params.poles
-        rng = m.streams["poles"]
-        u_form = rng.random(max(len(self.poles), 1))
-        cooperating = self._cooperating_poles() if self.poles else set()
-        for k, pole in enumerate(list(self.poles)):
-            if not pole.alive:
-                continue
-            memo: list[float] = []
+    # -- phase 8: lifecycle (world/pole_lifecycle.py) ---------------------------------------
+    def lifecycle(self, successes: np.ndarray) -> None:
+        """Phase 8: leadership, formalisation, vegetation, death, emergence; then
+        :meth:`observe`."""
+        pole_lifecycle.lifecycle(self, successes)
 
-            def trust(members: list[int] = pole.members, memo: list[float] = memo) -> float:
-                # Mean member trust, computed only when a decision needs it (it costs an
-                # n_members^2 gather) and at most once a month.
-                if not memo:
-                    memo.append(self.mean_trust(members))
-                return memo[0]
-
-            self._leadership(pole, rng, trust)
-            if pole.status == _INFORMAL:
-                eligible = rule.formalisation_eligible(
-                    len(pole.members),
-                    trust(),
-                    pole.has_leader,
-                    self._pledge(pole),
-                    12 * m.params.cell.initial_fte * m.params.cell.cost_per_fte,
-                    pp,
-                )
-                hazard = rule.formalisation_hazard(eligible, m.catalyst.max(), pp)
-                if k < len(u_form) and u_form[k] < hazard:
-                    self._formalise(pole, rng)
-                elif self._wins_call_as_informal(pole):
-                    # Created opportunistically for a call: the laureate formalises at once.
-                    self._formalise(pole, rng)
-            anim = rule.animation_intensity(
-                pole.status, pole.fte, pole.volunteer is not None, pole.has_leader, pp
-            )
-            if pole.status == _FORMAL:
-                pole.unanimated_months = pole.unanimated_months + 1 if anim == 0 else 0
-                if pole.unanimated_months >= pp.vegetation_delay:
-                    pole.status = _VEGETATING
-                    pole.vegetating_since = t
-            pole.institution = rule.institutionalise(
-                pole.institution, pole.status, pole.governance == _DEDICATED, pp
-            )
-            pole.idle_months = 0 if pole.id in cooperating else pole.idle_months + 1
-            pole.leaderless_months = 0 if pole.has_leader else pole.leaderless_months + 1
-            veg = 0 if pole.vegetating_since is None else t - pole.vegetating_since
-            at_risk = len(pole.members) < pp.min_size or pole.idle_months >= pp.idle_limit
-            cause = rule.death_cause(
-                pole.cash,
-                veg,
-                len(pole.members),
-                pole.idle_months,
-                pole.leaderless_months,
-                trust() if at_risk else 1.0,  # trust only matters for the cause of death
-                pp,
-            )
-            if cause is not None:
-                self._die(pole, cause)
-            else:
-                pole.peak_size = max(pole.peak_size, len(pole.members))
-                pole.member_months += len(pole.members)
-        self._emerge(successes, rng)
-        self._write_arrays()
-        self.observe()
-
-    def _pledge(self, pole: Pole) -> float:
-        m = self.model
-        fp, cp, sp = m.params.funding, m.params.calls, m.params.structural
-        dues = 12 * float(self.dues_table()[pole.members].sum())
-        call = cp.win_probability * cp.grant / cp.duration * 12 if cp.open else 0.0
-        return dues * (1 + fp.matching_rate) + fp.la_subsidy + sp.amount + call
-
-    def _wins_call_as_informal(self, pole: Pole) -> bool:
-        """An informal group big enough to formalise, with a leader, answers an open call
-        (once per window); a laureate gets the grant and must formalise to receive it."""
-        m = self.model
-        cp = m.params.calls
-        if not (cp.open and cp.informal_apply) or pole.applied_window == self.call_window:
-            return False
-        if len(pole.members) < m.params.poles.formal_size or not pole.has_leader:
-            return False
-        pole.applied_window = self.call_window
-        p_win = fund.call_win_probability(fund.maturity(0.0, pole.completed), cp)
-        if m.streams["funding"].random() >= p_win:
-            return False
-        pole.grant_monthly = cp.grant / cp.duration
-        pole.grant_months_left = cp.duration
-        return True
-
-    def _formalise(self, pole: Pole, rng: np.random.Generator) -> None:
-        m = self.model
-        pole.status = _FORMAL
-        pole.formalised = m.month
-        dedicated = rng.random() < m.params.poles.dedicated_share
-        pole.governance = _DEDICATED if dedicated else Governance.DELEGATED
-        pole.fte = m.params.cell.initial_fte
-        pole.la_next_decision = m.month
-
-    def _leadership(self, pole: Pole, rng: np.random.Generator, trust: Callable[[], float]) -> None:
-        m = self.model
-        if pole.leader is not None:
-            o, s, g = pole.leader
-            if not (m.present[o, s] and m.gen[o, s] == g):
-                pole.leader = None
-        if pole.leader is None:
-            candidates = self._leader_candidates(pole)
-            prob = rule.succession_probability(trust(), pole.institution, m.params.poles)
-            u = rng.random()
-            if len(candidates) and u < prob:
-                p = int(candidates[rng.integers(len(candidates))])
-                o, s = divmod(p, S)
-                m.is_leader[o, s] = True
-                pole.leader = (o, s, int(m.gen[o, s]))
-
-    def _leader_candidates(self, pole: Pole) -> np.ndarray:
-        m = self.model
+    def _ess_orgs(self) -> np.ndarray:
+        """Organisations of the social and solidarity economy (kinds never change)."""
         if self._ess is None:
-            self._ess = np.isin(m.orgs.kind, ESS_KINDS)  # kinds never change
-        return kernels.leader_candidates(
-            np.asarray(pole.members, dtype=np.int64), m.present, self._ess
-        )
-
-    def _cooperating_poles(self) -> set[int]:
-        """Poles with at least one project under way between two of their members."""
-        pt = self.model.projects
-        active = pt.active[: pt.size].nonzero()[0]
-        return set(self.joint_poles(pt.members[active]).tolist())
+            self._ess = np.isin(self.model.orgs.kind, ESS_KINDS)
+        return self._ess
 
     def _die(self, pole: Pole, cause: str) -> None:
         m = self.model
         pole.status = _DEAD
+        self._alive.remove(pole)
         pole.died = m.month
         pole.cause = cause
         for org in list(pole.members):
             self._remove_member(pole, org)
         pole.fte = 0.0
         pole.volunteer = None
-
-    def _emerge(self, successes: list[list[int]], rng: np.random.Generator) -> None:
-        m = self.model
-        pp = m.params.poles
-        pole_of = m.pole_of.tolist()
-        candidates = [team for team in successes if all(pole_of[o] < 0 for o in team)]
-        if not candidates:
-            return
-        # The graph (trusted ties between organisations outside every pole) is the one
-        # of the start of the emergence phase: ``outside`` is not updated in the loop.
-        outside = m.pole_of < 0
-        rel = m.relations
-        omega, threshold = float(m.personal_weight), float(pp.trust_threshold)
-        for team in candidates:
-            if m.pole_of[team[0]] >= 0:
-                continue  # joined a pole formed a moment ago
-            # rules.poles.reachable over that graph, kept outside poles: compiled.
-            group = kernels.trusted_component(
-                team[0],
-                outside,
-                m.pole_of,
-                rel.history,
-                rel.tau0,
-                rel.best_dev,
-                rel.theta,
-                omega,
-                threshold,
-            )
-            if len(group) < pp.min_size:
-                continue
-            leaders = (m.is_leader[group] & m.present[group]).any(axis=1)
-            if not leaders.any():
-                continue
-            founder = int(group[leaders.nonzero()[0][rng.integers(leaders.sum())]])
-            slot = int((m.is_leader[founder] & m.present[founder]).nonzero()[0][0])
-            pole = Pole(
-                id=len(self.poles),
-                founder=founder,
-                members=group.tolist(),
-                formed=m.month,
-                leader=(founder, slot, int(m.gen[founder, slot])),
-            )
-            pole.peak_size = len(group)
-            self.poles.append(pole)
-            m.pole_of[group] = pole.id
-
-    def _write_arrays(self) -> None:
-        """Per-organisation arrays the other phases read (animation, institutionalisation)."""
-        m = self.model
-        pp = m.params.poles
-        m.animation[:] = 0.0
-        m.institution[:] = 0.0
-        for pole in self.alive():
-            a = rule.animation_intensity(
-                pole.status, pole.fte, pole.volunteer is not None, pole.has_leader, pp
-            )
-            m.animation[pole.members] = a
-            m.institution[pole.members] = pole.institution
 
     def joint_poles(self, members: np.ndarray) -> np.ndarray:
         """For project rows ``members`` (k x width, -1 padded): the pole in which at least
@@ -600,15 +295,13 @@ class PoleRegistry:
         """Credit the projects added since row ``first`` to the pole they run in."""
         pt = self.model.projects
         self.month_started_in_poles = 0
-        if not self.poles:
-            return
+        if not self._alive:
+            return  # no member anywhere: no project runs in a pole
         if first == pt.size:
             return
-        joint = self.joint_poles(pt.members[first : pt.size])
-        kinds = pt.kind[first : pt.size]
-        for pole_id, kind in zip(joint.tolist(), kinds.tolist(), strict=True):
-            if pole_id < 0:
-                continue
+        joint = self.joint_poles(pt.members[first : pt.size]).tolist()
+        kinds = pt.kind[first : pt.size].tolist()
+        for pole_id, kind in [(q, k) for q, k in zip(joint, kinds, strict=True) if q >= 0]:
             pole = self.poles[pole_id]
             pole.started += 1
             self.month_started_in_poles += 1
@@ -616,23 +309,19 @@ class PoleRegistry:
                 self.formal_pole_projects += 1
                 self.formal_pole_kinds[kind] += 1
 
-    def outcomes(
-        self, due: np.ndarray, success: np.ndarray
-    ) -> tuple[dict[int, float], list[list[int]]]:
-        """Completed projects: teams of the successful ones (for emergence), each pole's
-        share of the joint revenue, and the gains of market members from pole projects."""
+    def outcomes(self, due: np.ndarray, success: np.ndarray) -> tuple[dict[int, float], np.ndarray]:
+        """Completed projects: each pole's share of the joint revenue, the member rows
+        (-1 padded) of the successful ones (for emergence), and the gains of market
+        members from pole projects."""
         m = self.model
         pt = m.projects
         joint: dict[int, float] = {}
-        successes: list[list[int]] = []
         phi = m.params.funding.revenue_share
         if len(due) == 0:
-            return joint, successes
-        rows = pt.members[due]
-        for team in rows[success].tolist():
-            successes.append([o for o in team if o >= 0])
-        if not self.poles:
-            return joint, successes
+            return joint, pt.members[:0]
+        successes = pt.members[due[success]]
+        if not self._alive:
+            return joint, successes  # no member anywhere: no project runs in a pole
         formal = np.array([p.status == _FORMAL or p.status == _VEGETATING for p in self.poles])
         completed, revenue, has_revenue, self.market_pole_gain = kernels.pole_outcomes(
             due,
@@ -654,172 +343,14 @@ class PoleRegistry:
             joint[pole_id] = float(revenue[pole_id])
         return joint, successes
 
-    def collective_offers(self, t: int) -> None:
-        """Formal poles answer tenders that need a critical size (a commercial project of
-        ``tender_size`` members, proposed by the local authority with ``tender_rate``)."""
-        m = self.model
-        self.month_collective = 0
-        pp = m.params.poles
-        cp = m.params.cooperation
-        rng = m.streams["poles"]
-        for pole in self.poles:
-            if pole.status != _FORMAL or len(pole.members) < pp.tender_size:
-                continue
-            if rng.random() >= pp.tender_rate:
-                continue
-            idx = np.asarray(pole.members)
-            anim = m.animation[idx]
-            cost = cp.cost_commercial * (1.0 - cp.animation_time_saving * anim.max())
-            free = m.orgs.time_budget[idx] - m.time_used[idx]
-            ready = idx[(free >= cost) & ~(m.vacancy[idx] > 0).any(axis=1)]
-            if len(ready) < pp.tender_size:
-                continue
-            team = rng.permutation(ready)[: pp.tender_size]
-            self._start_collective(team, cost, rng, t)
-            self.month_collective += 1
-
-    def _start_collective(
-        self, team: np.ndarray, cost: float, rng: np.random.Generator, t: int
-    ) -> None:
-        m = self.model
-        cp = m.params.cooperation
-        pt = m.projects
-        w = pt.width
-        members = np.full((1, w), -1, dtype=np.int64)
-        members[0, : len(team)] = team
-        slots = np.full((1, w), -1, dtype=np.int64)
-        gens = np.zeros((1, w), dtype=np.int64)
-        for a, org in enumerate(team.tolist()):
-            here = m.present[org].nonzero()[0]
-            s = int(here[rng.integers(len(here))])
-            slots[0, a], gens[0, a] = s, m.gen[org, s]
-        comp = m.comp[team[:, None], team[None, :]]
-        off = ~np.eye(len(team), dtype=bool)
-        fit = np.zeros((1, w))
-        fit[0, : len(team)] = (comp * off).sum(axis=1) / max(len(team) - 1, 1)
-        duration = rng.integers(cp.duration_min, cp.duration_max + 1)
-        pt.add(
-            NewProjects(
-                kind=np.array([ProjectKind.COMMERCIAL]),
-                members=members,
-                slots=slots,
-                gens=gens,
-                start=t,
-                duration=np.array([duration]),
-                cost=np.array([cost]),
-                nominal_cost=np.array([cp.cost_commercial]),
-                fit=fit,
-                comp=np.array([float(comp[off].mean())]),
-            )
-        )
-        m.time_used[team] += cost
-        m.counts.started[ProjectKind.COMMERCIAL] += 1
-
+    # -- outputs (world/pole_records.py) -----------------------------------------------------
     def observe(self) -> None:
-        """Monthly accumulators for the run summaries (called after the lifecycle)."""
-        m = self.model
-        formal = [p for p in self.poles if p.status == _FORMAL or p.status == _VEGETATING]
-        self.any_formal = bool(formal)
-        self._month_stats(formal)
-        if not formal:
-            self.month_fte_share = float("nan")
-            return
-        members = np.concatenate([np.asarray(p.members, dtype=np.int64) for p in formal])
-        self.formal_pole_months += len(formal)
-        for p in formal:
-            self.formal_size_months[len(p.members)] += 1
-        if len(members) == 0:
-            return
-        by_kind, market_revenue, fte = kernels.formal_member_stats(
-            members, m.orgs.kind, m.orgs.is_market, m.orgs.revenue, m.orgs.fte, len(KINDS)
-        )
-        self.member_months_by_kind += by_kind
-        self.market_member_revenue += float(market_revenue) / 12.0
-        # Time members give to the pole: joint projects, pole activities, volunteer animation.
-        pt = m.projects
-        active = pt.active[: pt.size].nonzero()[0]
-        time = len(members) * m.params.poles.pole_time
-        time += sum(m.params.poles.volunteer_fte for p in formal if p.volunteer is not None)
-        if len(active):
-            is_formal = np.zeros(len(self.poles), dtype=bool)
-            is_formal[[p.id for p in formal]] = True
-            shared = kernels.formal_shared(pt.members[active], m.pole_of, is_formal)
-            time += float(shared @ pt.cost[active])
-        self.month_fte_share = time / float(fte)
-        self.pole_time_share_sum += self.month_fte_share
-        self.formal_pole_months_observed += 1
-        self.stats["fte_share_in_pole"] = self.month_fte_share
+        """End of the month's pole phases: arrays, metrics and summary accumulators."""
+        pole_records.observe(self)
 
-    def _month_stats(self, formal: list[Pole]) -> None:
-        """This month's pole metrics (read by ``world/metrics.py``)."""
-        m = self.model
-        status = [p.status for p in self.poles]
-        alive = self.alive()
-        members = [o for p in alive for o in p.members]
-        kinds = (
-            np.bincount(m.orgs.kind[members], minlength=len(KINDS))
-            if members
-            else np.zeros(len(KINDS), dtype=np.int64)
-        )
-        income = sum(self.month_income.values())
-        formal_members = sum(len(p.members) for p in formal)
-        st = {
-            "poles_informal": status.count(_INFORMAL),
-            "poles_formal": status.count(_FORMAL),
-            "poles_vegetating": status.count(_VEGETATING),
-            "poles_dead": status.count(_DEAD),
-            "pole_members": len(members),
-            "cell_fte": sum(p.fte for p in formal),
-            "cell_cash": sum(p.cash for p in formal),
-            "public_income_share": self.month_public / income if income > 0 else float("nan"),
-            "dues_compliance": sum(p.paying for p in formal) / formal_members
-            if formal_members
-            else float("nan"),
-            "pole_projects_started": self.month_started_in_poles,
-            "collective_offers": self.month_collective,
-            "fte_share_in_pole": float("nan"),
-        }
-        for k, key in enumerate(_SHARE_KEYS):
-            st[key] = kinds[k] / len(members) if members else float("nan")
-        self.stats = st
+    def _month_stats(self, formal: list[Pole], kinds: np.ndarray, n_members: int) -> None:
+        pole_records.month_stats(self, formal, kinds, n_members)
 
-    # -- outputs -----------------------------------------------------------------------------
     def table(self, months: int) -> list[dict[str, Any]]:
         """One record per pole (see docs/outputs.md)."""
-        m = self.model
-        rows = []
-        for p in self.poles:
-            kinds = (
-                np.bincount(m.orgs.kind[p.members], minlength=len(KINDS))
-                if p.members
-                else np.zeros(len(KINDS), dtype=int)
-            )
-            public = sum(p.ledger[k] for k in fund.PUBLIC_SOURCES)
-            rows.append(
-                {
-                    "pole_id": p.id,
-                    "founder": p.founder,
-                    "formed": p.formed,
-                    "formalised": p.formalised,
-                    "vegetating": p.vegetating_since,
-                    "died": p.died,
-                    "cause": p.cause,
-                    "status": p.status.name.lower(),
-                    "governance": p.governance.name.lower(),
-                    "peak_size": p.peak_size,
-                    "final_size": len(p.members),
-                    "member_months": p.member_months,
-                    **{f"final_{k.lower()}": int(c) for k, c in zip(KINDS, kinds, strict=True)},
-                    "final_fte": p.fte,
-                    "final_cash": p.cash,
-                    **{f"eur_{k}": v for k, v in p.ledger.items()},
-                    "eur_cell_cost": p.cost_total,
-                    "eur_in_kind": p.in_kind,
-                    "public_total": public,
-                    "grant_end": p.grant_end,
-                    "projects_started": p.started,
-                    "projects_completed": p.completed,
-                    "months_observed": months,
-                }
-            )
-        return rows
+        return pole_records.table(self, months)

@@ -1,0 +1,225 @@
+"""Pole phases batched over all living poles: one kernel call a month per phase.
+
+Why: a month has a handful of living poles, and calling one small kernel (or numpy
+operation) per pole and per quantity cost more in call overhead than the whole
+arithmetic. The poles' members are passed concatenated (``members``, in pole order and
+member order) with ``offsets`` (pole ``q`` has ``members[offsets[q]:offsets[q + 1]]``);
+the per-pole results are what the per-pole kernels of ``kernels.poles`` returned, and
+sums keep numpy's summation order (``kernels.sums``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ptce_sim.base.domain import MAX_PERSONS
+from ptce_sim.world.kernels.poles import dissatisfied_members, formal_member_stats, mean_trust
+from ptce_sim.world.kernels.sums import np_sum
+
+S = MAX_PERSONS
+
+
+@njit(cache=True)
+def dissatisfied_all(
+    members, offsets, homophily, perceived, aspiration, alpha, tolerance_factor
+):  # pragma: no cover - compiled
+    """:func:`~ptce_sim.world.kernels.poles.dissatisfied_members` of every pole, concatenated."""
+    out = np.empty(len(members), dtype=np.bool_)
+    for q in range(len(offsets) - 1):
+        lo, hi = offsets[q], offsets[q + 1]
+        if hi > lo:
+            out[lo:hi] = dissatisfied_members(
+                members[lo:hi], homophily, perceived, aspiration, alpha, tolerance_factor
+            )
+    return out
+
+
+@njit(cache=True)
+def _joint_pole(members, r, pole_of, pol):  # pragma: no cover - compiled
+    """Pole of project row ``r`` as ``kernels.joint_poles`` (``pol`` is scratch), else -1."""
+    w = members.shape[1]
+    for a in range(w):
+        o = members[r, a]
+        pol[a] = pole_of[o] if o >= 0 else -1
+    best = 0
+    best_count = -1
+    for a in range(w):
+        c = 0
+        if pol[a] >= 0:
+            for b in range(w):
+                if pol[b] == pol[a]:
+                    c += 1
+        if c > best_count:
+            best, best_count = a, c
+    return pol[best] if best_count >= 2 else -1
+
+
+@njit(cache=True)
+def cooperating(pt_active, size, pt_members, pole_of, n_poles):  # pragma: no cover - compiled
+    """Per pole id: at least one active project is run in the pole (``joint_poles``)."""
+    out = np.zeros(n_poles, dtype=np.bool_)
+    pol = np.empty(pt_members.shape[1], dtype=np.int64)
+    for i in range(size):
+        if pt_active[i]:
+            q = _joint_pole(pt_members, i, pole_of, pol)
+            if q >= 0:
+                out[q] = True
+    return out
+
+
+@njit(cache=True)
+def month_end(
+    members,
+    offsets,
+    anim,
+    inst,
+    formal,
+    animation,
+    institution,
+    kind,
+    is_market,
+    revenue,
+    fte,
+    n_kinds,
+    pt_active,
+    size,
+    pt_members,
+    pole_of,
+    formal_by_id,
+):  # pragma: no cover - compiled
+    """End of the lifecycle: write each living pole's animation ``anim[q]`` and
+    institutionalisation ``inst[q]`` on its members (0 elsewhere); count living members
+    by kind; for the members of the ``formal`` poles (formal or vegetating), in order,
+    ``kernels.poles.formal_member_stats``; per active project (row ids ``active``),
+    ``kernels.poles.formal_shared`` with ``formal_by_id``.
+
+    Returns (kinds of living members, formal members, by kind, market revenue, FTE,
+    active rows, shared counts, whether any count is > 0).
+    """
+    animation[:] = 0.0
+    institution[:] = 0.0
+    kinds = np.zeros(n_kinds, dtype=np.int64)
+    buf = np.empty(len(members), dtype=np.int64)
+    nf = 0
+    for q in range(len(offsets) - 1):
+        for r in range(offsets[q], offsets[q + 1]):
+            o = members[r]
+            animation[o] = anim[q]
+            institution[o] = inst[q]
+            kinds[kind[o]] += 1
+            if formal[q]:
+                buf[nf] = o
+                nf += 1
+    by_kind, market, fte_sum = formal_member_stats(buf[:nf], kind, is_market, revenue, fte, n_kinds)
+    n_active = 0
+    for i in range(size):
+        if pt_active[i]:
+            n_active += 1
+    active = np.empty(n_active, dtype=np.int64)
+    shared = np.zeros(n_active, dtype=np.int64)
+    any_shared = False
+    w = pt_members.shape[1]
+    pol = np.empty(w, dtype=np.int64)
+    k = 0
+    for i in range(size):
+        if not pt_active[i]:
+            continue
+        active[k] = i
+        if nf > 0:
+            for a in range(w):
+                o = pt_members[i, a]
+                pol[a] = pole_of[o] if o >= 0 else -1
+            for a in range(w):
+                if pol[a] < 0 or not formal_by_id[pol[a]]:
+                    continue
+                c = 0
+                for b in range(w):
+                    if pol[b] == pol[a]:
+                        c += 1
+                if c >= 2:
+                    shared[k] += 1
+                    any_shared = True
+        k += 1
+    return kinds, nf, by_kind, market, fte_sum, active, shared, any_shared
+
+
+@njit(cache=True)
+def segment_sums(values, members, offsets):  # pragma: no cover - compiled
+    """Per pole ``q``: ``values[members[offsets[q]:offsets[q + 1]]].sum()`` (numpy's order)."""
+    n = len(offsets) - 1
+    out = np.zeros(n)
+    buf = np.empty(len(members))
+    for q in range(n):
+        lo, hi = offsets[q], offsets[q + 1]
+        for r in range(lo, hi):
+            buf[r - lo] = values[members[r]]
+        out[q] = np_sum(buf, 0, hi - lo)
+    return out
+
+
+@njit(cache=True)
+def mean_trusts(
+    members, offsets, tau0, best_dev, theta, history, omega
+):  # pragma: no cover - compiled
+    """Per pole: ``PoleRegistry.mean_trust`` of its members (0 below two members)."""
+    n = len(offsets) - 1
+    out = np.zeros(n)
+    for q in range(n):
+        lo, hi = offsets[q], offsets[q + 1]
+        if hi - lo >= 2:
+            out[q] = mean_trust(members[lo:hi], tau0, best_dev, theta, history, omega)
+    return out
+
+
+@njit(cache=True)
+def leader_candidates_all(members, offsets, present, ess):  # pragma: no cover - compiled
+    """``kernels.poles.leader_candidates`` of every pole, concatenated, and their offsets."""
+    n = len(offsets) - 1
+    out = np.empty(len(members) * S, dtype=np.int64)
+    cand_offsets = np.zeros(n + 1, dtype=np.int64)
+    k = 0
+    for q in range(n):
+        for r in range(offsets[q], offsets[q + 1]):
+            o = members[r]
+            if not ess[o]:
+                continue
+            for s in range(S):
+                if present[o, s]:
+                    out[k] = o * S + s
+                    k += 1
+        cand_offsets[q + 1] = k
+    return out[:k], cand_offsets
+
+
+@njit(cache=True)
+def emergence_seeds(teams, pole_of):  # pragma: no cover - compiled
+    """First member of each team (rows, -1 padded) whose members are all outside poles."""
+    out = np.empty(teams.shape[0], dtype=np.int64)
+    k = 0
+    for r in range(teams.shape[0]):
+        outside = True
+        for a in range(teams.shape[1]):
+            o = teams[r, a]
+            if o >= 0 and pole_of[o] >= 0:
+                outside = False
+                break
+        if outside:
+            out[k] = teams[r, 0]
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def pole_matrix(members, offsets, n):  # pragma: no cover - compiled
+    """Members as rows of an (n_poles, n) matrix (the layout of ``kernels.poles.joining``)
+    and the sizes of the poles."""
+    n_poles = len(offsets) - 1
+    out = np.zeros((n_poles, n), dtype=np.int64)
+    sizes = np.empty(n_poles, dtype=np.int64)
+    for q in range(n_poles):
+        lo, hi = offsets[q], offsets[q + 1]
+        sizes[q] = hi - lo
+        for r in range(lo, hi):
+            out[q, r - lo] = members[r]
+    return out, sizes

@@ -1,0 +1,173 @@
+"""The batched pole kernels (``world/kernels/pole_month.py``) against the pure rules and
+the per-pole numpy code they replaced, on random inputs; and the draw-order property the
+batched membership phase relies on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ptce_sim.base.domain import MAX_PERSONS
+from ptce_sim.rules import poles as rule
+from ptce_sim.rules.poles import PoleParams
+from ptce_sim.rules.trust import effective_trust
+from ptce_sim.world import kernels
+
+S = MAX_PERSONS
+
+
+def _poles(rng: np.random.Generator, n: int, n_poles: int) -> list[np.ndarray]:
+    """Disjoint member lists (random order, some of one member) of ``n`` organisations."""
+    orgs = rng.permutation(n)
+    cuts = np.sort(rng.choice(np.arange(1, n), size=n_poles, replace=False))
+    return [orgs[a:b] for a, b in zip(np.r_[0, cuts[:-1]], cuts, strict=True)]
+
+
+def _flat(poles: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    sizes = [len(p) for p in poles]
+    return np.concatenate(poles).astype(np.int64), np.r_[0, np.cumsum(sizes)].astype(np.int64)
+
+
+def _symmetric(rng: np.random.Generator, n: int, lo: float, hi: float) -> np.ndarray:
+    x = rng.uniform(lo, hi, (n, n))
+    return (x + x.T) / 2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_dissatisfied_all_is_the_rule(seed: int) -> None:
+    """rules.poles.dissatisfied with each member's mean homophily with its pole."""
+    rng = np.random.default_rng(seed)
+    n = 40
+    p = PoleParams()
+    homophily = _symmetric(rng, n, 0.0, 1.0)
+    perceived, aspiration, alpha = rng.uniform(0, 2, n), rng.uniform(0, 2, n), rng.random(n)
+    poles = _poles(rng, n, 5)
+    flat, offsets = _flat(poles)
+    tol = float(p.value_premium / max(p.pole_time, 1e-9))
+    got = kernels.dissatisfied_all(flat, offsets, homophily, perceived, aspiration, alpha, tol)
+    expected = np.concatenate(
+        [
+            rule.dissatisfied(
+                perceived[idx], aspiration[idx], alpha[idx], homophily[idx][:, idx].mean(axis=1), p
+            )
+            for idx in poles
+        ]
+    )
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_mean_trusts_and_segment_sums_are_numpy(seed: int) -> None:
+    """Bit for bit: mean effective trust over the member pairs that cooperated (all
+    distinct pairs when none has), and the dues summed in numpy's order."""
+    rng = np.random.default_rng(seed)
+    n, omega = 60, 0.7
+    history = np.triu(rng.integers(0, 2, (n, n)) * (rng.random((n, n)) < 0.3), 1)
+    history = history + history.T
+    tau0, best, theta = (_symmetric(rng, n, a, b) for a, b in ((0.2, 0.5), (-0.1, 0.2), (0, 1)))
+    poles = _poles(rng, n, 6)
+    flat, offsets = _flat(poles)
+    dues = rng.uniform(0, 3, n) * 10.0 ** rng.integers(-2, 3, n)
+    trusts = kernels.mean_trusts(flat, offsets, tau0, best, theta, history, omega)
+    sums = kernels.segment_sums(dues, flat, offsets)
+    for q, idx in enumerate(poles):
+        t = effective_trust(tau0 + best, theta, omega)[idx][:, idx]
+        known = history[idx][:, idx] > 0
+        if len(idx) < 2:
+            expected = 0.0
+        elif known.any():
+            expected = t[known].mean()
+        else:
+            expected = t[~np.eye(len(idx), dtype=bool)].mean()
+        assert trusts[q] == pytest.approx(expected, rel=1e-12)
+        assert sums[q] == dues[idx].sum()  # exactly
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_batched_pole_helpers_match_the_per_pole_code(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, width = 50, 5
+    poles = _poles(rng, n, 4)
+    flat, offsets = _flat(poles)
+    pole_of = np.full(n, -1, dtype=np.int64)
+    for q, idx in enumerate(poles[:3]):  # the last "pole" stands for organisations outside
+        pole_of[idx] = q
+    present = rng.random((n, S)) < 0.6
+    ess = rng.random(n) < 0.5
+    # Leader candidates, concatenated.
+    cands, cand_off = kernels.leader_candidates_all(flat, offsets, present, ess)
+    for q, idx in enumerate(poles):
+        expected = kernels.leader_candidates(idx.astype(np.int64), present, ess)
+        np.testing.assert_array_equal(cands[cand_off[q] : cand_off[q + 1]], expected)
+    # Project rows (-1 padded): cooperating poles and emergence seeds.
+    k = 40
+    teams = np.full((k, width), -1, dtype=np.int64)
+    for r in range(k):
+        size = rng.integers(2, width + 1)
+        teams[r, :size] = rng.choice(n, size, replace=False)
+    active = rng.random(k) < 0.7
+    got = kernels.cooperating(active, k, teams, pole_of, 3)
+    expected = set(kernels.joint_poles(teams[active.nonzero()[0]], pole_of).tolist()) - {-1}
+    assert set(np.flatnonzero(got).tolist()) == expected
+    seeds = kernels.emergence_seeds(teams, pole_of)
+    assert seeds.tolist() == [
+        t[0] for t in teams.tolist() if all(pole_of[o] < 0 for o in t if o >= 0)
+    ]
+    # The pole x member matrix of the joining kernel.
+    matrix, sizes = kernels.pole_matrix(flat, offsets, n)
+    for q, idx in enumerate(poles):
+        assert sizes[q] == len(idx)
+        np.testing.assert_array_equal(matrix[q, : len(idx)], idx)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_month_end_matches_the_per_pole_numpy_code(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, width, n_kinds = 50, 4, 6
+    poles = _poles(rng, n, 4)[:3]  # organisations of the 4th stay outside
+    flat, offsets = _flat(poles)
+    pole_of = np.full(n, -1, dtype=np.int64)
+    for q, idx in enumerate(poles):
+        pole_of[idx] = q
+    anim, inst = rng.random(3), rng.random(3)
+    formal = np.array([True, False, True])
+    kind = rng.integers(0, n_kinds, n)
+    is_market = rng.random(n) < 0.5
+    revenue, fte = rng.uniform(0, 900, n), rng.uniform(0, 40, n)
+    k = 30
+    teams = np.full((k, width), -1, dtype=np.int64)
+    for r in range(k):
+        teams[r, :3] = rng.choice(n, 3, replace=False)
+    active = rng.random(k) < 0.7
+    animation, institution = np.full(n, 9.0), np.full(n, 9.0)
+    kinds, nf, by_kind, market, fte_sum, rows, shared, any_shared = kernels.month_end(
+        flat, offsets, anim, inst, formal, animation, institution, kind, is_market, revenue,
+        fte, n_kinds, active, k, teams, pole_of, formal,
+    )  # fmt: skip
+    expected_a, expected_i = np.zeros(n), np.zeros(n)
+    for q, idx in enumerate(poles):
+        expected_a[idx], expected_i[idx] = anim[q], inst[q]
+    np.testing.assert_array_equal(animation, expected_a)
+    np.testing.assert_array_equal(institution, expected_i)
+    np.testing.assert_array_equal(kinds, np.bincount(kind[flat], minlength=n_kinds))
+    members = np.concatenate([poles[0], poles[2]])
+    assert nf == len(members)
+    np.testing.assert_array_equal(by_kind, np.bincount(kind[members], minlength=n_kinds))
+    assert market == revenue[members][is_market[members]].sum()
+    assert fte_sum == fte[members].sum()
+    np.testing.assert_array_equal(rows, active.nonzero()[0])
+    np.testing.assert_array_equal(shared, kernels.formal_shared(teams[rows], pole_of, formal))
+    assert any_shared == bool(shared.any())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_bounded_integer_draws_concatenate(seed: int) -> None:
+    """Membership draws the patience of every member of every pole in one call: the
+    same numbers, and the same stream state after, as one call per pole."""
+    sizes = np.random.default_rng(seed + 100).integers(0, 9, size=6).tolist()
+    one, split = np.random.default_rng(seed), np.random.default_rng(seed)
+    joined = one.integers(3, 13, size=sum(sizes))
+    parts = [split.integers(3, 13, size=s) for s in sizes]
+    np.testing.assert_array_equal(joined, np.concatenate(parts))
+    assert one.bit_generator.state == split.bit_generator.state
+    assert one.random() == split.random()
