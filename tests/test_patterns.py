@@ -97,3 +97,12 @@ def test_ci_ignores_undefined_replicates() -> None:
 def test_missing_summary_column_is_a_programming_error() -> None:
     with pytest.raises(KeyError, match="mean_formal_size"):
         evaluate(on_target().drop(columns="mean_formal_size"))
+
+
+def test_replicates_without_a_pole_are_charged_in_proportion() -> None:
+    runs = on_target(replicates=4)
+    calibrated = [p for p in PATTERNS if p.calibrate]
+    for p in calibrated:
+        runs.loc[0, p.summary] = np.nan  # one territory of four grew no formal pole
+    # Every pattern: 3/4 x 0 (the others sit on target) + 1/4 x 3^2.
+    assert distance(runs) == pytest.approx(9.0 / 4)
