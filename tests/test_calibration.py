@@ -56,19 +56,26 @@ def test_acceptance_spans_only_the_points_that_fit() -> None:
     assert row["accepted_span"] == pytest.approx(2 / 3)
 
 
-def test_refined_box_is_spanned_by_the_best_points_and_keeps_integers() -> None:
+def test_refined_box_is_centred_on_the_best_point_and_half_as_wide() -> None:
     points = cal.point_table(
         synthetic_runs({k: abs(k - 5) * 0.3 for k in range(12)}, replicates=1), FACTORS
     )
-    box = procedure.refined_bounds(points, FACTORS)
-    best = points.head(procedure.REFINE_MIN)  # 3% of 12 rounds up to 1: the minimum
-    assert box["poles.join_consider"] == pytest.approx(
-        [best["poles.join_consider"].min(), best["poles.join_consider"].max()]
-    )
+    previous = {"poles.join_consider": [0.0, 0.2], "cooperation.duration_max": [6, 24]}
+    box = procedure.refined_bounds(points, previous)
+    assert points.loc[0, "point"] == 5  # join_consider 0.06, duration_max 11
+    assert box["poles.join_consider"] == pytest.approx([0.01, 0.11])
     lo, hi = box["cooperation.duration_max"]
     assert isinstance(lo, int)
     assert isinstance(hi, int)
-    assert (lo, hi) == (9, 13)  # points 3-7 (offsets 0, 0.3, 0.3, 0.6, 0.6)
+    assert (lo, hi) == (6, 16)  # 11 - 4.5 = 6.5 -> 6; 6.5 + 9 = 15.5 -> 16
+
+
+def test_refined_box_slides_inside_the_previous_one_at_an_edge() -> None:
+    points = cal.point_table(synthetic_runs({0: 0.0, 1: 1.0}, replicates=1), FACTORS)
+    previous = {"poles.join_consider": [0.01, 0.05], "cooperation.duration_max": [6, 8]}
+    box = procedure.refined_bounds(points, previous)
+    assert box["poles.join_consider"] == pytest.approx([0.01, 0.03])  # best is at 0.01
+    assert box["cooperation.duration_max"] == [6, 7]  # never narrower than one unit
 
 
 def test_stage_files_are_valid_toml_that_round_trips() -> None:

@@ -9,9 +9,10 @@ Stages (``docs/calibration.md``):
 
 1. ``search/``  — ``experiments/calibration.toml`` as written (or scaled down by
    ``--budget tiny``, the CI smoke test);
-2. ``refine1/``, ``refine2/``, … — hypercubes over the box spanned by the best
-   ``REFINE_TOP`` points evaluated so far (at least ``REFINE_MIN``), each box inside the
-   previous one: a sequential narrowing in the spirit of sequential ABC;
+2. ``refine1/``, ``refine2/``, … — hypercubes over a box centred on the best point
+   evaluated so far, each ``SHRINK`` times as wide as the previous one and inside it
+   (a sequential zoom: the span of the best points barely narrows in 14 dimensions, so
+   a box built from it would not refine anything);
 3. ``confirm/`` — the best ``confirm_top`` points of all stages rerun with more
    replicates on seeds unused so far; the chosen point is the best confirmed one.
 """
@@ -36,10 +37,8 @@ from ptce_sim.base.params import iter_specs
 from ptce_sim.world.parameters import Parameters
 
 SEARCH = "calibration"
-#: Share of the points evaluated so far whose span defines the next refined box ...
-REFINE_TOP = 0.03
-#: ... and the fewest points that define it.
-REFINE_MIN = 5
+#: Each refined box is this many times as wide as the previous one.
+SHRINK = 0.5
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class Budget:
 
 
 BUDGETS: dict[str, Budget] = {
-    "full": Budget(None, None, 150, 2, 2, 10, 10),
+    "full": Budget(None, None, 150, 2, 3, 10, 10),
     "tiny": Budget(8, 1, 6, 1, 1, 2, 2, steps=48),
 }
 
@@ -91,22 +90,26 @@ def _typed(key: str, value: Any) -> int | float:
     return round(float(value)) if key in _int_keys() else float(value)
 
 
-def refined_bounds(points: pd.DataFrame, factors: list[str]) -> dict[str, list[Any]]:
-    """The box spanned by the best ``REFINE_TOP`` of the points (at least ``REFINE_MIN``).
+def refined_bounds(
+    points: pd.DataFrame, previous: dict[str, list[Any]], shrink: float = SHRINK
+) -> dict[str, list[Any]]:
+    """A box ``shrink`` times as wide as ``previous``, centred on the best point, inside it.
 
     ``points`` is sorted by distance (:func:`ptce_sim.apps.calibration.point_table`).
+    Near an edge the box slides inwards rather than shrinking further. Integer
+    parameters keep integer bounds at least one unit apart.
     """
-    best = points.head(max(REFINE_MIN, math.ceil(REFINE_TOP * len(points))))
+    best = points.iloc[0]
     ints = _int_keys()
     out: dict[str, list[Any]] = {}
-    for f in factors:
-        lo, hi = float(best[f].min()), float(best[f].max())
-        if f in ints:
-            out[f] = [math.floor(lo), math.ceil(hi)]
+    for key, (lo, hi) in previous.items():
+        width = (float(hi) - float(lo)) * shrink
+        start = min(max(float(best[key]) - width / 2, float(lo)), float(hi) - width)
+        if key in ints:
+            a, b = math.floor(start), math.ceil(start + width)
+            out[key] = [a, max(b, a + 1)]
         else:
-            out[f] = [lo, hi]
-        if out[f][0] == out[f][1]:  # a single value: keep the stage-1 box for it
-            out[f] = [points[f].min().item(), points[f].max().item()]
+            out[key] = [start, start + width]
     return out
 
 
@@ -161,10 +164,11 @@ def calibrate(
     search = cal.point_table(_stage("search", data, out, options, resume, progress), factors)
     candidates = search
     refined: list[pd.DataFrame] = []
+    box = data["bounds"]
     for k in range(1, budget.refine_rounds + 1):
         refine = dict(data, samples=budget.refine_samples, replicates=budget.refine_replicates)
         refine["seed"] = data["seed"] + k
-        refine["bounds"] = refined_bounds(candidates, factors)
+        refine["bounds"] = box = refined_bounds(candidates, box)
         refine["description"] = f"Calibration refine {k}: the box of the best points so far"
         runs = _stage(f"refine{k}", refine, out, options, resume, progress)
         refined.append(cal.point_table(runs, factors))
