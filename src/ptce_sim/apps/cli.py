@@ -22,6 +22,7 @@ from rich.table import Table
 
 import ptce_sim
 from ptce_sim.apps import paramdoc
+from ptce_sim.apps.sensitivity.commands import discover_command, sensitivity_command
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import parse_cli_value
 from ptce_sim.world import scenario as scenarios
@@ -280,6 +281,10 @@ def params(markdown: bool, as_toml: bool) -> None:
     for row in paramdoc.rows():
         table.add_row(*row)
     Console().print(table)
+
+
+cli.add_command(sensitivity_command)  # issue 6: apps/sensitivity/
+cli.add_command(discover_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
