@@ -105,6 +105,9 @@ def test_noise_share_is_recovered_and_shrinks_with_replicates(tmp_path: Path) ->
     # noise variance = function variance: half of a run is chance, 1/(1 + R) of a mean
     assert row["noise_share_run"] == pytest.approx(0.5, abs=0.06)
     assert row["noise_share_mean"] == pytest.approx(1 / 5, abs=0.04)
+    summary = (res.out / "summary.md").read_text(encoding="utf-8")
+    assert "of the variance of a single run is chance" in summary
+    assert "Largest ST CI half-width" in summary
     # the replicate means still rank the inputs of Ishigami
     idx = res.indices.set_index("parameter")
     assert idx["ST"].idxmax() == "x1"
@@ -175,3 +178,11 @@ def test_outputs_are_written_atomically(tmp_path: Path) -> None:
     runs = pd.read_parquet(res.out / "runs.parquet")
     assert list(runs.columns[:3]) == ["point", "replicate", "seed"]
     assert len(runs) == 8 * 4
+
+
+def test_sobol_summary_advises_n_for_the_ci_target() -> None:
+    from ptce_sim.apps.sensitivity.report import n_for_ci
+
+    assert n_for_ci(0.04, 512) == 512
+    assert n_for_ci(0.10, 512) == 2048  # (0.10 / 0.05)^2 = 4 x 512
+    assert n_for_ci(0.07, 256) == 512  # 256 x 1.96 = 502 -> next power of 2

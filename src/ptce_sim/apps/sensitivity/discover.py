@@ -88,8 +88,9 @@ def discover(
     factors = factor_columns(folder, runs)
     if not factors:
         raise ConfigError("no varying parameter in the runs table", str(folder))
-    key = "point" if "point" in runs.columns else factors
-    table = runs.groupby(key)[[*factors, output]].mean(numeric_only=False).dropna()
+    if "point" not in runs.columns:  # a table without design points: equal factors = a point
+        runs = runs.assign(point=runs.groupby(factors, dropna=False).ngroup())
+    table = runs.groupby("point")[[*factors, output]].mean().dropna()
     if len(table) < 10:
         raise ConfigError(
             f"only {len(table)} design points with a defined {output}; need at least 10",

@@ -39,6 +39,7 @@ OTHER = "everything else"
 DOMINANT, MATTERS = 0.5, 0.1  # Morris: shares of the largest μ*
 ST_DOMINANT, ST_NEGLIGIBLE = 0.10, 0.05  # Sobol'
 TOP_LABELS = 6
+CI_TARGET = 0.05  # issue 6: ST half-widths on survival <= 0.05
 
 
 def theme_of(effect: str, factors: tuple[Factor, ...]) -> str:
@@ -186,6 +187,26 @@ def summary_markdown(exp: Experiment, result: StudyResult) -> str:
     return "\n".join(lines).replace("\n\n\n", "\n\n")
 
 
+def n_for_ci(conf: float, n: int, target: float = CI_TARGET) -> int:
+    """The power-of-2 N at which a CI half-width ``conf`` seen at ``n`` would reach
+    ``target``, assuming the usual Monte Carlo rate (half-width ∝ 1/√N)."""
+    if not np.isfinite(conf) or conf <= target:
+        return n
+    need = n * (conf / target) ** 2
+    return int(2 ** math.ceil(math.log2(need)))
+
+
+def _sizing(rows: pd.DataFrame, n: int) -> str:
+    widest = float(rows["ST_conf"].max())
+    advice = n_for_ci(widest, n)
+    if advice <= n:
+        return f"- Largest ST CI half-width {_num(widest)} ≤ {CI_TARGET}: N = {n} is enough."
+    return (
+        f"- Largest ST CI half-width {_num(widest)} at N = {n}; about N = {advice} would bring "
+        f"it to {CI_TARGET} (half-widths shrink as 1/√N)."
+    )
+
+
 def _output_lines(exp: Experiment, result: StudyResult, name: str) -> list[str]:
     rows = ranking(result.indices, name, exp.method)
     used, total = int(rows["blocks_used"].iloc[0]), int(rows["blocks_total"].iloc[0])
@@ -237,6 +258,7 @@ def _output_lines(exp: Experiment, result: StudyResult, name: str) -> list[str]:
         )
         weights = pd.Series(s1.to_numpy(), index=rows["parameter"])
         label = "share of ΣS1"
+        out.append(_sizing(rows, exp.n))
     by_theme: dict[str, float] = {}
     for param, w in weights.items():
         theme = theme_of(str(param), exp.factors)
