@@ -148,22 +148,24 @@ def _describe(effect: str, factors: tuple[Factor, ...]) -> str:
 
 
 def summary_markdown(exp: Experiment, result: StudyResult) -> str:
-    """``summary.md``: per output, the dominant factors in plain words, themes and noise."""
+    """``summary.md``: a short answer table, then per output the dominant factors in plain
+    words, their shares by theme and the replicate noise."""
     d = result.design
-    lines = [
-        f"# Sensitivity study: {exp.name} ({exp.method})",
-        "",
-        exp.description or "",
-        "",
+    design = (
+        f"r = {exp.trajectories} trajectories, {exp.num_levels} levels."
+        if exp.method == "morris"
+        else f"N = {exp.n} base samples" + (", second order." if exp.second_order else ".")
+    )
+    lines = [f"# Sensitivity study: {exp.name} ({exp.method})", ""]
+    if exp.description:
+        lines += [exp.description, ""]
+    lines += [
         f"{len(d.points)} design points × {exp.replicates} replicates = "
         f"{len(d.points) * exp.replicates} runs of scenario `{exp.base.name}`; "
-        f"{len(exp.factors)} factors; root seed {exp.seed}; "
-        + (
-            f"r = {exp.trajectories} trajectories, {exp.num_levels} levels."
-            if exp.method == "morris"
-            else f"N = {exp.n} base samples" + (", second order." if exp.second_order else ".")
-        ),
+        f"{len(exp.factors)} factors; root seed {exp.seed}; {design}",
         "How to read this: docs/sensitivity.md.",
+        "",
+        *_short_table(exp, result),
         "",
     ]
     noise = result.noise.set_index("output")
@@ -184,7 +186,51 @@ def summary_markdown(exp: Experiment, result: StudyResult) -> str:
             )
         )
         lines.append("")
-    return "\n".join(lines).replace("\n\n\n", "\n\n")
+    return "\n".join(lines)
+
+
+def _weights(exp: Experiment, rows: pd.DataFrame) -> pd.Series:
+    """What the theme shares add up: μ* (Morris) or S1 floored at 0 (Sobol')."""
+    key = "mu_star" if exp.method == "morris" else "S1"
+    return pd.Series(rows[key].clip(lower=0).fillna(0.0).to_numpy(), index=rows["parameter"])
+
+
+def theme_shares(exp: Experiment, rows: pd.DataFrame) -> dict[str, float]:
+    """Shares of Σμ* (Morris) or ΣS1 (Sobol') by theme: funding, turnover, the rest."""
+    by_theme = {t: 0.0 for t in ("funding policy", "staff turnover", OTHER)}
+    for param, w in _weights(exp, rows).items():
+        theme = theme_of(str(param), exp.factors)
+        by_theme[theme] = by_theme.get(theme, 0.0) + float(w)
+    total = sum(by_theme.values())
+    return {t: (w / total if total > 0 else float("nan")) for t, w in by_theme.items()}
+
+
+def _short_table(exp: Experiment, result: StudyResult) -> list[str]:
+    """One line per output: the mission question in numbers."""
+    basis = "Σμ*" if exp.method == "morris" else "ΣS1"
+    lines = [
+        "| output | top factors | funding policy | staff turnover | everything else "
+        "| chance (one run) |",
+        "|---|---|---|---|---|---|",
+    ]
+    noise = result.noise.set_index("output")
+    for name in exp.outputs:
+        rows = ranking(result.indices, name, exp.method)
+        key = "mu_star" if exp.method == "morris" else "ST"
+        top = ", ".join(f"`{p}`" for p in rows.dropna(subset=[key])["parameter"].head(3))
+        shares = theme_shares(exp, rows)
+        lines.append(
+            f"| {name} | {top or '–'} | {_pct(shares['funding policy'])} "
+            f"| {_pct(shares['staff turnover'])} | {_pct(shares[OTHER])} "
+            f"| {_pct(float(noise.loc[name, 'noise_share_run']))} |"
+        )
+    lines += [
+        "",
+        f"Theme columns: shares of {basis} of the factors of each theme (funding policy: "
+        "`funding`, `calls`, `structural`, `cell`; staff turnover: `turnover`). Chance: the "
+        "share of one run's variance that is replicate noise.",
+    ]
+    return lines
 
 
 def n_for_ci(conf: float, n: int, target: float = CI_TARGET) -> int:
@@ -232,7 +278,6 @@ def _output_lines(exp: Experiment, result: StudyResult, name: str) -> list[str]:
             out.append("- Also matter: " + ", ".join(f"`{p}`" for p in mid["parameter"]))
         if len(low):
             out.append("- Negligible (μ* < 10% of the largest): " + ", ".join(low["parameter"]))
-        weights = rows.set_index("parameter")["mu_star"].fillna(0.0)
         label = "share of Σμ*"
     else:
         dom = rows[rows["ST"] >= ST_DOMINANT]
@@ -256,21 +301,13 @@ def _output_lines(exp: Experiment, result: StudyResult, name: str) -> list[str]:
             f"variance of the means; the rest ({_pct(max(0.0, 1 - float(s1.sum())))}) is "
             "interactions (and remaining noise)."
         )
-        weights = pd.Series(s1.to_numpy(), index=rows["parameter"])
         label = "share of ΣS1"
         out.append(_sizing(rows, exp.n))
-    by_theme: dict[str, float] = {}
-    for param, w in weights.items():
-        theme = theme_of(str(param), exp.factors)
-        by_theme[theme] = by_theme.get(theme, 0.0) + float(w)
-    total_w = sum(by_theme.values())
-    if total_w > 0:
+    shares = theme_shares(exp, rows)
+    if all(np.isfinite(v) for v in shares.values()):
         out.append(
             f"- By theme ({label}): "
-            + ", ".join(
-                f"{t} {_pct(w / total_w)}"
-                for t, w in sorted(by_theme.items(), key=lambda kv: -kv[1])
-            )
+            + ", ".join(f"{t} {_pct(w)}" for t, w in sorted(shares.items(), key=lambda kv: -kv[1]))
         )
     if used < total:
         out.append(f"- Based on the {used} of {total} {unit} where the output is defined.")
