@@ -57,6 +57,11 @@ def test_shipped_experiments_are_valid() -> None:
     for path in files:
         exp = load_experiment(path)
         assert len(exp.factors) >= 2
+        # every corner the samplers can reach is accepted by the model's cross-field
+        # checks (a minimum above its maximum would fail only at run time otherwise)
+        for corner in ("lo", "hi"):
+            point = {f.key: f.cast(getattr(f, corner)) for f in exp.factors}
+            exp.base.with_overrides(point, f"{path} {corner} corner")
 
 
 @pytest.mark.parametrize(
