@@ -186,3 +186,23 @@ def test_sobol_summary_advises_n_for_the_ci_target() -> None:
     assert n_for_ci(0.04, 512) == 512
     assert n_for_ci(0.10, 512) == 2048  # (0.10 / 0.05)^2 = 4 x 512
     assert n_for_ci(0.07, 256) == 512  # 256 x 1.96 = 502 -> next power of 2
+
+
+def test_morris_with_undefined_points_drops_single_effects_not_trajectories() -> None:
+    from SALib.analyze import morris
+
+    from ptce_sim.apps.sensitivity.analysis import morris_partial
+
+    exp = Experiment(method="morris", factors=G_FACTORS, trajectories=12, seed=5)
+    design = make_design(exp)
+    y = np.array([g_function(p, 0)["y"] for p in design.points])
+    ref = morris.analyze(design.problem, design.X, y, num_resamples=500, num_levels=4, seed=5)
+    ours = morris_partial(design, y, design.n_blocks, 4, 5)
+    for key in ("mu", "mu_star", "sigma"):
+        np.testing.assert_allclose(ours[key], ref[key], rtol=1e-12)
+    np.testing.assert_allclose(ours["mu_star_conf"], ref["mu_star_conf"], rtol=0.35)
+    assert (ours["used"] == 12).all()
+    # one undefined point costs the one or two effects of the steps that touch it
+    y[design.block + 3] = np.nan
+    holed = morris_partial(design, y, design.n_blocks, 4, 5)
+    assert sorted(holed["used"]) == [11, 11, 12, 12, 12, 12]

@@ -21,11 +21,12 @@ silently folded into them.
   effects and the A/AB differences: read it as an upper bound of the harm.
 
 **Undefined outputs.** Some summaries are undefined for a run (no formal pole → no
-survival share). Point means ignore undefined replicates; a design block (Morris
-trajectory, Sobol' base sample with its A/B/AB rows) in which some point mean is still
-undefined is dropped whole, which keeps SALib's structure intact. ``blocks_used`` says how
-many blocks each index rests on: the indices then describe the region where the output
-exists.
+survival share). Point means ignore undefined replicates. When a point mean is still
+undefined, Sobol' drops the whole base sample (its A, B and AB rows), which keeps SALib's
+estimator valid; Morris drops only the elementary effects that touch that point
+(:func:`morris_partial`). ``blocks_used`` says how many base samples, or defined
+elementary effects, each index rests on: the indices then describe the region where the
+output exists.
 
 **Convergence.** The indices are recomputed on the first quarter, the first half and all
 of the blocks. For Sobol' the first N/4 base samples of a Sobol' sequence are themselves a
@@ -122,40 +123,44 @@ def analyse(
 def _one(exp: Experiment, design: Design, y: np.ndarray, n_blocks: int) -> pd.DataFrame:
     """Indices of one output on the first ``n_blocks`` blocks of the design."""
     rows = n_blocks * design.block
-    k = design.X.shape[1]
     yb = y[:rows].reshape(n_blocks, design.block)
     keep = np.isfinite(yb).all(axis=1)
-    used = int(keep.sum())
     names = _effect_names(design.problem)
     columns = MORRIS_COLUMNS if exp.method == "morris" else SOBOL_COLUMNS
     out = pd.DataFrame({"parameter": names})
     for col in columns:
         out[col] = np.nan
-    out["blocks_used"] = used
+    out["blocks_used"] = int(keep.sum())
     out["blocks_total"] = n_blocks
     out["n"] = n_blocks
-    y_kept = yb[keep].ravel()
-    if used < 2 or np.nanstd(y_kept) == 0:
-        return out  # too few defined blocks, or an output that never moved: no indices
+    if np.isfinite(yb).sum() < 2 or np.nanstd(yb) == 0:
+        out["blocks_used"] = 0
+        return out  # nothing defined, or an output that never moved: no indices
     if exp.method == "morris":
-        from SALib.analyze import morris
+        if keep.all():
+            from SALib.analyze import morris
 
-        X = design.X[:rows].reshape(n_blocks, design.block, k)[keep].reshape(-1, k)
-        si = morris.analyze(
-            design.problem,
-            X,
-            y_kept,
-            num_resamples=RESAMPLES,
-            conf_level=CONF_LEVEL,
-            num_levels=exp.num_levels,
-            seed=exp.seed,
-        )
+            si = morris.analyze(
+                design.problem,
+                design.X[:rows],
+                y[:rows],
+                num_resamples=RESAMPLES,
+                conf_level=CONF_LEVEL,
+                num_levels=exp.num_levels,
+                seed=exp.seed,
+            )
+        else:
+            si = morris_partial(design, y[:rows], n_blocks, exp.num_levels, exp.seed)
+            out["blocks_used"] = si["used"]
     else:
+        if keep.sum() < 2:
+            out["blocks_used"] = int(keep.sum())
+            return out
         from SALib.analyze import sobol
 
         si = sobol.analyze(
             design.problem,
-            y_kept,
+            yb[keep].ravel(),
             calc_second_order=exp.second_order,
             num_resamples=RESAMPLES,
             conf_level=CONF_LEVEL,
@@ -164,6 +169,53 @@ def _one(exp: Experiment, design: Design, y: np.ndarray, n_blocks: int) -> pd.Da
     for col in columns:
         out[col] = np.asarray(si[col], dtype=float)
     return out
+
+
+def morris_partial(
+    design: Design, y: np.ndarray, n_blocks: int, num_levels: int, seed: int
+) -> dict[str, np.ndarray]:
+    """Morris statistics when some points are undefined: drop single elementary effects.
+
+    A Morris trajectory is k steps, each moving one factor (or group); a step whose start
+    or end is undefined loses that one elementary effect, not the whole trajectory (with
+    35 factors, a 7% rate of undefined points would otherwise discard most trajectories).
+    Each effect's statistics then rest on its own count of defined steps (``used``). The
+    arithmetic is SALib's (``SALib.analyze.morris``): EE = (y at the higher level − y at
+    the lower level) / Δ with Δ = L / (2 (L − 1)); μ, μ* = mean |EE|, σ with ddof 1, and
+    the μ* interval from a bootstrap of the EEs; on a complete design it gives SALib's
+    values (tested). σ of a group of several factors is undefined, as in SALib.
+    """
+    from scipy.stats import norm
+
+    names = _effect_names(design.problem)
+    groups = design.problem.get("groups") or design.problem["names"]
+    effect_of = np.array([names.index(g) for g in groups])
+    delta = num_levels / (2.0 * (num_levels - 1))
+    ee = np.full((len(names), n_blocks), np.nan)
+    for t in range(n_blocks):
+        X = design.X[t * design.block : (t + 1) * design.block]
+        ys = y[t * design.block : (t + 1) * design.block]
+        for j in range(design.block - 1):
+            step = X[j + 1] - X[j]
+            moved = int(np.flatnonzero(step)[0])
+            ee[effect_of[moved], t] = np.sign(step[moved]) * (ys[j + 1] - ys[j]) / delta
+    rng = np.random.default_rng(seed)
+    z = norm.ppf(0.5 + CONF_LEVEL / 2)
+    stats: dict[str, list[float]] = {c: [] for c in (*MORRIS_COLUMNS, "used")}
+    sizes = np.bincount(effect_of, minlength=len(names))
+    for g in range(len(names)):
+        v = ee[g][np.isfinite(ee[g])]
+        n = len(v)
+        stats["used"].append(n)
+        stats["mu"].append(float(v.mean()) if n else np.nan)
+        stats["mu_star"].append(float(np.abs(v).mean()) if n else np.nan)
+        stats["sigma"].append(float(v.std(ddof=1)) if n > 1 and sizes[g] == 1 else np.nan)
+        if n > 1:
+            boot = np.abs(v)[rng.integers(0, n, size=(RESAMPLES, n))].mean(axis=1)
+            stats["mu_star_conf"].append(float(z * boot.std(ddof=1)))
+        else:
+            stats["mu_star_conf"].append(np.nan)
+    return {k: np.asarray(v) for k, v in stats.items()}
 
 
 def _effect_names(problem: dict[str, Any]) -> list[str]:

@@ -255,7 +255,7 @@ def _sizing(rows: pd.DataFrame, n: int) -> str:
 
 def _output_lines(exp: Experiment, result: StudyResult, name: str) -> list[str]:
     rows = ranking(result.indices, name, exp.method)
-    used, total = int(rows["blocks_used"].iloc[0]), int(rows["blocks_total"].iloc[0])
+    used, total = int(rows["blocks_used"].min()), int(rows["blocks_total"].iloc[0])
     unit = "trajectories" if exp.method == "morris" else "base samples"
     key = "mu_star" if exp.method == "morris" else "ST"
     if not np.isfinite(rows[key]).any():
@@ -310,5 +310,6 @@ def _output_lines(exp: Experiment, result: StudyResult, name: str) -> list[str]:
             + ", ".join(f"{t} {_pct(w)}" for t, w in sorted(shares.items(), key=lambda kv: -kv[1]))
         )
     if used < total:
-        out.append(f"- Based on the {used} of {total} {unit} where the output is defined.")
+        what = "elementary effects per factor" if exp.method == "morris" else unit
+        out.append(f"- Based on at least {used} of {total} {what} where the output is defined.")
     return out
