@@ -105,11 +105,17 @@ def test_noise_share_is_recovered_and_shrinks_with_replicates(tmp_path: Path) ->
     # noise variance = function variance: half of a run is chance, 1/(1 + R) of a mean
     assert row["noise_share_run"] == pytest.approx(0.5, abs=0.06)
     assert row["noise_share_mean"] == pytest.approx(1 / 5, abs=0.04)
+    # noise lifts every raw ST by about ns = 0.2 and shrinks S1 by 1 - ns; corrected back:
+    idx = res.indices.set_index("parameter")
+    assert (idx["ST"].to_numpy() > ISHIGAMI_ST + 0.08).all()
+    np.testing.assert_allclose(idx["ST_denoised"].to_numpy(), ISHIGAMI_ST, atol=0.08)
+    # S1 is unbiased up to that factor but noisy at this N: inside its widened interval
+    gap = abs(idx["S1_denoised"].to_numpy() - ISHIGAMI_S1)
+    assert (gap <= 1.5 * idx["S1_denoised_conf"].to_numpy()).all(), gap
     summary = (res.out / "summary.md").read_text(encoding="utf-8")
     assert "of the variance of a single run is chance" in summary
     assert "Largest ST CI half-width" in summary
     # the replicate means still rank the inputs of Ishigami
-    idx = res.indices.set_index("parameter")
     assert idx["ST"].idxmax() == "x1"
     assert idx["S1"].idxmax() == "x2"
 
@@ -206,3 +212,34 @@ def test_morris_with_undefined_points_drops_single_effects_not_trajectories() ->
     y[design.block + 3] = np.nan
     holed = morris_partial(design, y, design.n_blocks, 4, 5)
     assert sorted(holed["used"]) == [11, 11, 12, 12, 12, 12]
+
+
+def test_morris_noise_floor_flags_factors_without_effect(tmp_path: Path) -> None:
+    def noisy_g(point: Mapping[str, Any], seed: int) -> dict[str, float]:
+        return {"y": g_function(point, seed)["y"] + _point_rng(point, seed).normal(0, 0.3)}
+
+    res = study(tmp_path, "floor", noisy_g, G_FACTORS, method="morris", trajectories=30,
+                replicates=2, seed=5)  # fmt: skip
+    idx = res.indices.set_index("parameter")
+    floor = idx["mu_star_noise"].iloc[0]
+    # noise s.d. in the means 0.3 / sqrt(2); floor = 2 s / (delta sqrt(pi)), delta = 2/3
+    assert floor == pytest.approx(2 * 0.3 / np.sqrt(2) / (2 / 3 * np.sqrt(np.pi)), rel=0.2)
+    assert idx.loc["x1", "mu_star"] > 5 * floor
+    assert idx.loc["x6", "mu_star"] < 2 * floor
+    assert "Noise floor" in (res.out / "summary.md").read_text(encoding="utf-8")
+
+
+def test_noise_shared_by_all_points_does_not_bias_the_indices(tmp_path: Path) -> None:
+    """Common random numbers: noise that depends on the seed only cancels between points."""
+
+    def shared(point: Mapping[str, Any], seed: int) -> dict[str, float]:
+        noise = np.random.default_rng(seed).normal(0.0, np.sqrt(ISHIGAMI_VAR))
+        return {"y": ishigami(point, seed)["y"] + noise}
+
+    res = study(tmp_path, "s", shared, ISHIGAMI, method="sobol", n=256, replicates=3, seed=2)
+    idx = res.indices.set_index("parameter")
+    np.testing.assert_allclose(idx["ST_denoised"], idx["ST"], atol=1e-9)
+    np.testing.assert_allclose(idx["ST"].to_numpy(), ISHIGAMI_ST, atol=0.08)
+    res = study(tmp_path, "m", shared, ISHIGAMI, method="morris", trajectories=6,
+                replicates=3, seed=2)  # fmt: skip
+    assert (res.indices["mu_star_noise"] < 1e-9).all()

@@ -278,23 +278,36 @@ def _output_lines(exp: Experiment, result: StudyResult, name: str) -> list[str]:
             out.append("- Also matter: " + ", ".join(f"`{p}`" for p in mid["parameter"]))
         if len(low):
             out.append("- Negligible (μ* < 10% of the largest): " + ", ".join(low["parameter"]))
+        floor = rows["mu_star_noise"]
+        if np.isfinite(floor).any():
+            clear = rows[rows["mu_star"] >= 2 * floor]["parameter"]
+            out.append(
+                f"- Above chance: {len(clear)} of {len(rows)} factors have μ* at least twice "
+                "the μ* their replicate noise alone would give (`mu_star_noise`)"
+                + (": " + ", ".join(f"`{p}`" for p in clear) if 0 < len(clear) <= 12 else ".")
+            )
         label = "share of Σμ*"
     else:
-        dom = rows[rows["ST"] >= ST_DOMINANT]
-        low = rows[rows["ST"] + rows["ST_conf"].fillna(0) < ST_NEGLIGIBLE]
+        # thresholds on the noise-corrected totals: noise lifts every raw ST alike
+        st, conf = rows["ST_denoised"], rows["ST_denoised_conf"].fillna(0)
+        dom = rows[st >= ST_DOMINANT]
+        low = rows[st + conf < ST_NEGLIGIBLE]
         out.append(
-            "- Dominant (ST ≥ 0.10): "
+            "- Dominant (noise-corrected ST ≥ 0.10): "
             + (
                 "; ".join(
                     f"{_describe(r.parameter, exp.factors)}, S1 = {_num(r.S1)} ± "
-                    f"{_num(r.S1_conf)}, ST = {_num(r.ST)} ± {_num(r.ST_conf)}"
+                    f"{_num(r.S1_conf)}, ST = {_num(r.ST)} ± {_num(r.ST_conf)} "
+                    f"(without replicate noise: ST ≈ {_num(r.ST_denoised)})"
                     for r in dom.itertuples()
                 )
                 or "none"
             )
         )
         if len(low):
-            out.append("- Negligible (ST + CI < 0.05): " + ", ".join(low["parameter"]))
+            out.append(
+                "- Negligible (noise-corrected ST + CI < 0.05): " + ", ".join(low["parameter"])
+            )
         s1 = rows["S1"].clip(lower=0).fillna(0.0)
         out.append(
             f"- First-order effects explain about {_pct(min(1.0, float(s1.sum())))} of the "

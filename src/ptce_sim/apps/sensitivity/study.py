@@ -37,6 +37,7 @@ import pandas as pd
 
 import ptce_sim
 from ptce_sim.apps.sensitivity import analysis, report
+from ptce_sim.apps.sensitivity import noise as noise_effects
 from ptce_sim.apps.sensitivity.design import Design, make_design
 from ptce_sim.apps.sensitivity.runner import Progress, RunPoints, run_points
 from ptce_sim.apps.sensitivity.spec import Experiment
@@ -156,6 +157,7 @@ def analyse_runs(exp: Experiment, design: Design, runs: pd.DataFrame, out: Path)
     means = analysis.point_means(runs, len(design.points), exp.outputs)
     indices, convergence = analysis.analyse(exp, design, means)
     noise = analysis.noise_table(runs, exp.outputs)
+    indices = noise_effects.denoise(exp, design, runs, indices)
     return StudyResult(out, design, runs, indices, convergence, noise)
 
 
