@@ -226,7 +226,7 @@ def test_morris_noise_floor_flags_factors_without_effect(tmp_path: Path) -> None
     assert floor == pytest.approx(2 * 0.3 / np.sqrt(2) / (2 / 3 * np.sqrt(np.pi)), rel=0.2)
     assert idx.loc["x1", "mu_star"] > 5 * floor
     assert idx.loc["x6", "mu_star"] < 2 * floor
-    assert "Noise floor" in (res.out / "summary.md").read_text(encoding="utf-8")
+    assert "Above chance" in (res.out / "summary.md").read_text(encoding="utf-8")
 
 
 def test_noise_shared_by_all_points_does_not_bias_the_indices(tmp_path: Path) -> None:
