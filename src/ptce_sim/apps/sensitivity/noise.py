@@ -41,6 +41,12 @@ def replicate_matrix(runs: pd.DataFrame, n_points: int, output: str) -> np.ndarr
     return table.reindex(range(n_points)).to_numpy(dtype=float)
 
 
+def _mean(values: np.ndarray) -> float:
+    """Mean of the defined values; NaN (without numpy's warning) when there are none."""
+    defined = values[np.isfinite(values)]
+    return float(defined.mean()) if len(defined) else float("nan")
+
+
 def _nanvar_over_r(d: np.ndarray) -> np.ndarray:
     """Variance across replicates (axis 1) / number of defined replicates: the squared
     standard error of a replicate mean; NaN with fewer than 2 defined replicates."""
@@ -66,7 +72,7 @@ def morris_floor(design: Design, yr: np.ndarray, num_levels: int) -> np.ndarray:
             moved = int(np.flatnonzero(step)[0])
             ee = np.sign(step[moved]) * (Y[j + 1] - Y[j]) / delta
             se2[effect_of[moved]].append(float(_nanvar_over_r(ee[None, :])[0]))
-    return np.array([np.sqrt(2 / np.pi * np.nanmean(v)) if v else np.nan for v in se2])
+    return np.array([np.sqrt(2 / np.pi * _mean(np.array(v))) for v in se2])
 
 
 def sobol_bias(exp: Experiment, design: Design, yr: np.ndarray) -> tuple[np.ndarray, float]:
@@ -75,15 +81,12 @@ def sobol_bias(exp: Experiment, design: Design, yr: np.ndarray) -> tuple[np.ndar
     k = design.block - 2 if not exp.second_order else (design.block - 2) // 2
     blocks = yr.reshape(design.n_blocks, design.block, yr.shape[1])
     a, b = blocks[:, 0, :], blocks[:, -1, :]
-    means = np.nanmean(yr, axis=1) if np.isfinite(yr).any() else np.full(len(yr), np.nan)
+    means = np.array([_mean(row) for row in yr])
     finite = means[np.isfinite(means)]
     var = float(np.var(finite, ddof=1)) if len(finite) > 1 else float("nan")
 
     def share(other: np.ndarray) -> float:
-        se2 = _nanvar_over_r(a - other)
-        if not np.isfinite(se2).any() or not var > 0:
-            return float("nan")
-        return float(np.nanmean(se2)) / (2.0 * var)
+        return _mean(_nanvar_over_r(a - other)) / (2.0 * var) if var > 0 else float("nan")
 
     bias = np.array([share(blocks[:, 1 + i, :]) for i in range(k)])
     return bias, share(b)
