@@ -9,12 +9,13 @@ Stages (``docs/calibration.md``):
 
 1. ``search/``  — ``experiments/calibration.toml`` as written (or scaled down by
    ``--budget tiny``, the CI smoke test);
-2. ``refine1/``, ``refine2/``, … — hypercubes over a box centred on the best point
-   evaluated so far, each ``SHRINK`` times as wide as the previous one and inside it
-   (a sequential zoom: the span of the best points barely narrows in 14 dimensions, so
-   a box built from it would not refine anything);
-3. ``confirm/`` — the best ``confirm_top`` points of all stages rerun with more
-   replicates on seeds unused so far; the chosen point is the best confirmed one.
+2. ``check0/``, then ``refine1/`` + ``check1/``, … — the best points of the last
+   hypercube rerun with more replicates (on new seeds), then a hypercube over a box
+   centred on the best *checked* point, ``SHRINK`` times as wide as the previous box and
+   inside it (a sequential zoom; centring on an unchecked point zooms on luck, and the
+   span of the best points barely narrows in 14 dimensions);
+3. ``confirm/`` — the best ``confirm_top`` checked points rerun with more replicates on
+   seeds unused so far; the chosen point is the best confirmed one.
 """
 
 from __future__ import annotations
@@ -50,14 +51,16 @@ class Budget:
     refine_samples: int
     refine_replicates: int
     refine_rounds: int
+    check_top: int  # best points of each round rerun ...
+    check_replicates: int  # ... with this many replicates, to centre the next box
     confirm_top: int
     confirm_replicates: int
     steps: int | None = None  # None: the scenario's months
 
 
 BUDGETS: dict[str, Budget] = {
-    "full": Budget(None, None, 150, 2, 3, 10, 10),
-    "tiny": Budget(8, 1, 6, 1, 1, 2, 2, steps=48),
+    "full": Budget(None, None, 150, 2, 3, 5, 6, 10, 10),
+    "tiny": Budget(8, 1, 6, 1, 1, 2, 1, 2, 2, steps=48),
 }
 
 
@@ -161,32 +164,44 @@ def calibrate(
     data["poles"] = False
     out.mkdir(parents=True, exist_ok=True)
 
+    def rerun(name: str, points: pd.DataFrame, replicates: int, seed: int) -> pd.DataFrame:
+        """Rerun design points (their factor values) with more replicates on new seeds."""
+        cal.top_points(points, len(points)).to_csv(out / f"{name}.csv", index=False)
+        spec = {k: v for k, v in data.items() if k not in ("bounds", "samples", "design")}
+        spec.update(
+            description=f"Calibration {name}: the best points rerun on fresh seeds",
+            design="file",
+            file=f"{name}.csv",
+            replicates=replicates,
+            seed=seed,
+        )
+        return cal.point_table(_stage(name, spec, out, options, resume, progress), factors)
+
+    seed = data["seed"]
     search = cal.point_table(_stage("search", data, out, options, resume, progress), factors)
     candidates = search
+    checked = [rerun("check0", search.head(budget.check_top), budget.check_replicates, seed + 1)]
     refined: list[pd.DataFrame] = []
     box = data["bounds"]
     for k in range(1, budget.refine_rounds + 1):
+        best = pd.concat(checked, ignore_index=True).sort_values("distance", kind="stable")
         refine = dict(data, samples=budget.refine_samples, replicates=budget.refine_replicates)
-        refine["seed"] = data["seed"] + k
-        refine["bounds"] = box = refined_bounds(candidates, box)
-        refine["description"] = f"Calibration refine {k}: the box of the best points so far"
+        refine["seed"] = seed + 2 * k
+        refine["bounds"] = box = refined_bounds(best, box)
+        refine["description"] = f"Calibration refine {k}: a box around the best checked point"
         runs = _stage(f"refine{k}", refine, out, options, resume, progress)
         refined.append(cal.point_table(runs, factors))
         candidates = pd.concat([candidates, refined[-1]], ignore_index=True).sort_values(
             ["distance"], kind="stable", ignore_index=True
         )
-    top = cal.top_points(candidates, budget.confirm_top)
-    top.to_csv(out / "confirm.csv", index=False)
-    confirm = {k: v for k, v in data.items() if k not in ("bounds", "samples", "design", "seed")}
-    confirm.update(
-        description="Calibration confirm: the best points on fresh seeds",
-        design="file",
-        file="confirm.csv",
-        replicates=budget.confirm_replicates,
-        seed=data["seed"] + budget.refine_rounds + 1,
+        top = refined[-1].head(budget.check_top)
+        checked.append(rerun(f"check{k}", top, budget.check_replicates, seed + 2 * k + 1))
+    every_check = pd.concat(checked, ignore_index=True).sort_values("distance", kind="stable")
+    final_seed = seed + 2 * budget.refine_rounds + 2
+    confirmed = rerun(
+        "confirm", every_check.head(budget.confirm_top), budget.confirm_replicates, final_seed
     )
-    runs = _stage("confirm", confirm, out, options, resume, progress)
-    confirmed = cal.point_table(runs, factors)
+    runs = pd.read_parquet(out / "confirm" / "runs.parquet")
     chosen = confirmed.iloc[0]
     accepted = cal.acceptance(candidates)
     verdict = evaluate(runs[runs["point"] == chosen["point"]])
@@ -209,6 +224,7 @@ def calibrate(
         "refine_points": sum(len(r) for r in refined),
         "evaluated_points": len(candidates),
         "evaluated_accepted_points": int((candidates["distance"] <= cal.ACCEPT).sum()),
+        "checked_points": len(every_check),
         "confirmed_accepted_points": int((confirmed["distance"] <= cal.ACCEPT).sum()),
         "confirmed": confirmed[["point", "distance", "passed"]].to_dict("records"),
     }

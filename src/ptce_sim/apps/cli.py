@@ -22,6 +22,7 @@ from rich.table import Table
 import ptce_sim
 from ptce_sim.apps import paramdoc
 from ptce_sim.apps.progress import LazyProgress
+from ptce_sim.apps.sensitivity.commands import discover_command, sensitivity_command
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import parse_cli_value
 from ptce_sim.world import scenario as scenarios
@@ -576,6 +577,10 @@ def calibrate(
         f"{result['patterns_passed']} patterns pass.\nDefaults to write (2 significant digits):\n"
         + cal.defaults_toml(result["chosen"])
     )
+
+
+cli.add_command(sensitivity_command)  # issue 6: apps/sensitivity/
+cli.add_command(discover_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,127 @@
+"""``ptce-sim sensitivity`` and ``ptce-sim discover``: click commands added to the CLI group.
+
+They live here, not in ``apps/cli.py``, so that the sensitivity layer is one package and
+``cli.py`` only registers them. The CLI's shared helpers (one-line errors, the lazy
+progress bar, the recorded invocation) are imported inside the commands, after
+``cli.py`` has finished loading.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from ptce_sim.base.errors import ConfigError
+
+
+def _need_extras() -> None:
+    missing = [m for m in ("SALib", "sklearn") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ConfigError(
+            f"needs {', '.join(missing)}: pip install SALib scikit-learn", "ptce-sim"
+        )
+
+
+@click.command("sensitivity")
+@click.argument("experiment", type=click.Path(path_type=Path))
+@click.option(
+    "--jobs", "-j", type=int, default=-1, show_default=True, help="Parallel workers (-1 = all)."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Results folder (default: runs/<experiment>-<timestamp>/).",
+)
+@click.option("--resume", is_flag=True, help="Continue an interrupted study into the same --out.")
+def sensitivity_command(experiment: Path, jobs: int, out: Path | None, resume: bool) -> None:
+    """Morris screening or Sobol' indices of the outputs named in EXPERIMENT (a .toml file)."""
+    from rich.console import Console
+
+    from ptce_sim.apps.cli import _INVOCATION, LazyProgress, _fail
+    from ptce_sim.apps.sensitivity.spec import load_experiment
+    from ptce_sim.apps.sensitivity.study import run_study
+
+    try:
+        _need_extras()
+        if jobs == 0 or jobs < -1:
+            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        if resume and out is None:
+            raise ConfigError("needs the --out folder of the interrupted study", "--resume")
+        exp = load_experiment(experiment)
+        if out is None:
+            out = Path("runs") / f"{exp.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    except ConfigError as err:
+        _fail(err)
+    console = Console(stderr=True)
+    bar = LazyProgress(console, f"{exp.name}: {exp.n_runs} runs")
+    try:
+        result = run_study(
+            exp, out, jobs=jobs, resume=resume, progress=bar, command=["ptce-sim", *_INVOCATION]
+        )
+    except ConfigError as err:
+        bar.close()
+        _fail(err)
+    bar.close()
+    click.echo((result.out / "summary.md").read_text(encoding="utf-8"))
+    click.echo(f"Results written to {result.out}/ (indices.csv, summary.md, plots)")
+
+
+@click.command("discover")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--output", default="survival_10y", show_default=True, help="Summary to explain.")
+@click.option("--threshold", type=float, required=True, help="Success: output >= threshold.")
+@click.option("--below", is_flag=True, help="Success is output <= threshold instead.")
+@click.option("--max-depth", type=click.IntRange(1, 6), default=3, show_default=True)
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 1),
+    default=0.3,
+    show_default=True,
+    help="Smallest share of the successes the box must hold.",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Also write the box as JSON."
+)
+def discover_command(
+    folder: Path,
+    output: str,
+    threshold: float,
+    below: bool,
+    max_depth: int,
+    min_coverage: float,
+    out: Path | None,
+) -> None:
+    """Find where OUTPUT clears THRESHOLD in a sensitivity or sweep results FOLDER."""
+    from ptce_sim.apps.cli import _fail
+    from ptce_sim.apps.sensitivity.discover import discover
+
+    try:
+        _need_extras()
+        box = discover(
+            folder,
+            output,
+            threshold,
+            above=not below,
+            max_depth=max_depth,
+            min_coverage=min_coverage,
+        )
+    except ConfigError as err:
+        _fail(err)
+    click.echo(box.statement)
+    if out is not None:
+        data = asdict(box)
+        data["limits"] = {k: [_json(a), _json(b)] for k, (a, b) in box.limits.items()}
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.replace(out)
+
+
+def _json(x: float) -> float | None:
+    """JSON has no infinity: an open side of the box is null."""
+    return None if x in (float("inf"), float("-inf")) else x

@@ -1,0 +1,179 @@
+"""``ptce-sim sensitivity`` and ``ptce-sim discover`` through ``main(argv)``, on the real model."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("SALib")
+
+from ptce_sim.apps import parallel
+from ptce_sim.apps.cli import main
+from ptce_sim.apps.sensitivity import runner
+
+# 3 factors, 3 trajectories, 2 replicates, 4-year runs: 3 x 4 x 2 = 24 short runs.
+SMALL = """
+description = "tiny screening for the tests"
+method = "{method}"
+seed = 3
+replicates = 2
+outputs = ["poles_formed", "coops_per_org_year", "survival_10y"]
+[set]
+"run.steps" = 48
+"territory.n_orgs" = 40
+[morris]
+trajectories = 3
+num_levels = {levels}
+[sobol]
+n = {n}
+[factors]
+"turnover.rate" = [0.005, 0.04]
+"cooperation.search_rate" = [0.06, 0.24]
+"calls.open" = {{}}
+"""
+
+
+def write(tmp_path: Path, method: str = "morris", levels: int = 4, n: int = 4) -> Path:
+    path = tmp_path / "small.toml"
+    path.write_text(textwrap.dedent(SMALL.format(method=method, levels=levels, n=n)), "utf-8")
+    return path
+
+
+def call(argv: Sequence[object]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_small_morris_run_of_the_model_end_to_end(in_tmp: Path) -> None:
+    code, out, err = call(["sensitivity", write(in_tmp), "--jobs", 1, "--out", "res"])
+    assert code == 0, err
+    res = in_tmp / "res"
+    indices = pd.read_csv(res / "indices.csv")
+    assert len(indices) == 3 * 3
+    assert set(indices.columns) >= {"output", "parameter", "mu_star", "mu_star_conf", "sigma"}
+    assert indices.groupby("output")["parameter"].apply(list).iloc[0] == [
+        "turnover.rate",
+        "cooperation.search_rate",
+        "calls.open",
+    ]
+    coops = indices[indices["output"] == "coops_per_org_year"]
+    assert coops["mu_star"].notna().all()
+    assert (coops["mu_star"] >= 0).all()
+    runs = pd.read_parquet(res / "runs.parquet")
+    assert len(runs) == 24
+    assert runs["calls.open"].dtype == bool
+    assert "# Sensitivity study: small (morris)" in out
+    assert (res / "morris.png").stat().st_size > 0
+    # discovery on the study's own folder
+    mid = float(runs.groupby("point")["coops_per_org_year"].mean().median())
+    code, out, err = call(
+        ["discover", res, "--output", "coops_per_org_year", "--threshold", mid, "--out", "b.json"]
+    )
+    assert code == 0, err
+    assert "coops_per_org_year ≥" in out
+    assert "(coverage)" in out
+    assert (in_tmp / "b.json").is_file()
+
+
+@pytest.mark.slow
+def test_resume_runs_only_what_is_missing_and_gives_the_same_indices(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exp = write(in_tmp)
+    assert call(["sensitivity", exp, "--jobs", 1, "--out", "ref"])[0] == 0
+
+    monkeypatch.setattr(runner, "CHUNK", 6)  # 24 runs -> 4 chunks of 6
+    real = parallel.run_tasks
+    calls: list[int] = []
+
+    def interrupted(tasks: Any, **kw: Any) -> Any:
+        calls.append(len(tasks))
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the user presses Ctrl-C during the second chunk
+        return real(tasks, **kw)
+
+    monkeypatch.setattr(parallel, "run_tasks", interrupted)
+    code, _, _ = call(["sensitivity", exp, "--jobs", 1, "--out", "res"])
+    assert code != 0
+    assert not (in_tmp / "res").exists()  # nothing half-written under the final name
+    assert (in_tmp / ".res.partial" / "chunks").is_dir()
+
+    code, _, err = call(["sensitivity", exp, "--jobs", 1, "--out", "res"])
+    assert code == 2
+    assert "add --resume" in err
+    assert len(err.strip().splitlines()) == 1
+
+    calls.clear()
+    monkeypatch.setattr(parallel, "run_tasks", real)
+    counted: list[int] = []
+    monkeypatch.setattr(
+        parallel, "run_tasks", lambda tasks, **kw: counted.append(len(tasks)) or real(tasks, **kw)
+    )
+    code, _, err = call(["sensitivity", exp, "--jobs", 1, "--out", "res", "--resume"])
+    assert code == 0, err
+    assert sum(counted) == 24 - 6  # the first chunk was kept
+    pd.testing.assert_frame_equal(
+        pd.read_csv(in_tmp / "res" / "indices.csv"), pd.read_csv(in_tmp / "ref" / "indices.csv")
+    )
+    assert not (in_tmp / ".res.partial").exists()
+
+
+def test_resume_refuses_a_changed_experiment(in_tmp: Path) -> None:
+    exp = write(in_tmp)
+    partial = in_tmp / ".res.partial"
+    partial.mkdir()
+    (partial / "experiment.json").write_text('{"experiment": {"seed": 99}}', "utf-8")
+    code, _, err = call(["sensitivity", exp, "--jobs", 1, "--out", "res", "--resume"])
+    assert code == 2
+    assert "cannot resume: the experiment changed" in err
+    assert "\n" not in err.strip()
+
+
+@pytest.mark.parametrize(
+    ("kw", "expected"),
+    [
+        ({"method": "sobolx"}, "method = 'sobolx': unknown method"),
+        ({"method": "sobol", "n": 12}, "sobol.n = 12: must be a power of 2"),
+        ({"levels": 3}, "morris.num_levels = 3: must be even"),
+    ],
+)
+def test_bad_experiments_exit_2_with_one_line(
+    in_tmp: Path, kw: dict[str, Any], expected: str
+) -> None:
+    code, _out, err = call(["sensitivity", write(in_tmp, **kw), "--out", "res"])
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ")
+    assert expected in lines[0]
+    assert not any(in_tmp.glob("res*"))
+    assert not any(in_tmp.glob(".res*"))
+
+
+def test_cli_option_errors(in_tmp: Path) -> None:
+    exp = write(in_tmp)
+    code, _, err = call(["sensitivity", exp, "--resume"])
+    assert code == 2
+    assert "--resume: needs the --out folder" in err
+    code, _, err = call(["sensitivity", exp, "--jobs", 0])
+    assert code == 2
+    assert "--jobs: must be -1 (all cores) or >= 1" in err
+    code, _, err = call(["discover", in_tmp, "--threshold", 0.5])
+    assert code == 2
+    assert "no runs.parquet or runs.csv" in err
