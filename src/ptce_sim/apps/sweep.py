@@ -23,6 +23,7 @@ in flight, and commits the results in batches (``store.py``). Why each choice:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -43,7 +44,7 @@ from ptce_sim.base.params import flat_dict, iter_specs
 from ptce_sim.world import schema as types
 from ptce_sim.world.parameters import Parameters
 from ptce_sim.world.poles import POLE_COLUMNS
-from ptce_sim.world.run import run_one
+from ptce_sim.world.run import run_records
 from ptce_sim.world.scenario import Scenario
 
 BACKENDS = ("loky", "dask")
@@ -109,10 +110,16 @@ class Outcome:
 
 
 # -- the worker side -------------------------------------------------------------------------
+@functools.lru_cache(maxsize=64)
+def _flat(params: Parameters) -> dict[str, Any]:
+    # Replicates of a design point share their parameters: flatten them once per worker.
+    return flat_dict(params)
+
+
 def execute(task: Task) -> dict[str, dict[str, list[Any]]]:
     """Run one task in a worker; return its rows, as columns, for each table."""
     try:
-        result = run_one(task.scenario, seed=task.seed)
+        result = run_records(task.scenario, seed=task.seed)
     except Exception as exc:
         raise RunFailed(
             f"run {task.run_id} (design point {task.point}, replicate {task.replicate}, "
@@ -123,14 +130,15 @@ def execute(task: Task) -> dict[str, dict[str, list[Any]]]:
         **ids,
         "seed": task.seed,
         **task.labels,
-        **flat_dict(task.scenario.params),
+        **_flat(task.scenario.params),
         **{k: result.summary[k] for k in task.keep},
     }
     out = {RUNS: {k: [v] for k, v in row.items()}}
     if task.poles:
         n = len(result.poles)
         cols = {k: [v] * n for k, v in ids.items()}
-        cols.update(result.poles.to_dict("list"))
+        for key in result.poles[0] if n else ():
+            cols[key] = [p[key] for p in result.poles]
         out["poles"] = cols
     if task.timeseries:
         frame = result.timeseries
