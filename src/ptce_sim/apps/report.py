@@ -194,7 +194,8 @@ def _fig_causes(runs: pd.DataFrame, poles: pd.DataFrame, group: str | None, path
     dead = poles[poles["cause"].notna()].merge(r[["run_id", g]], on="run_id")
     counts = dead.groupby([g, "cause"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=list(CAUSES), fill_value=0)
-    per_run = counts.div(r.groupby(g).size(), axis=0).reindex(sorted(r[g].unique())).fillna(0)
+    order = sorted(r[g].unique())[::-1]  # barh draws bottom-up: first level on top
+    per_run = counts.div(r.groupby(g).size(), axis=0).reindex(order).fillna(0)
     fig, ax = plt.subplots(figsize=(8, 1.5 + 0.35 * len(per_run)), dpi=110)
     per_run.plot.barh(stacked=True, ax=ax)
     ax.set_xlabel("poles dead per run, by cause")

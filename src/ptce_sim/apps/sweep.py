@@ -44,7 +44,6 @@ from ptce_sim.base.params import flat_dict, iter_specs
 from ptce_sim.world import schema as types
 from ptce_sim.world.parameters import Parameters
 from ptce_sim.world.poles import POLE_COLUMNS
-from ptce_sim.world.run import run_records
 from ptce_sim.world.scenario import Scenario
 
 BACKENDS = ("loky", "dask")
@@ -118,6 +117,10 @@ def _flat(params: Parameters) -> dict[str, Any]:
 
 def execute(task: Task) -> dict[str, dict[str, list[Any]]]:
     """Run one task in a worker; return its rows, as columns, for each table."""
+    # Imported here: the driver of a parallel sweep never runs the model, and Mesa and
+    # the model's modules cost it ~40 MiB (memory per sweep, not per run).
+    from ptce_sim.world.run import run_records
+
     try:
         result = run_records(task.scenario, seed=task.seed)
     except Exception as exc:
