@@ -461,16 +461,17 @@ def _run(
         store.commit(batch.take())
         stream.close()
     except KeyboardInterrupt:
-        stream.close()
-        # Ctrl-C or SIGTERM: keep every finished run. A second interrupt while this
-        # commit writes loses this batch at worst (it will run again on --resume).
+        # Ctrl-C or SIGTERM: first keep every finished run (a second interrupt while this
+        # commit writes loses this batch at worst: it runs again on --resume), then stop
+        # the workers.
         store.commit(batch.take())
+        stream.close()
         saved = len(store.recover())
         record.end("interrupted", saved)
         raise Interrupted(saved, total) from None
     except BaseException:
-        stream.close()
         store.commit(batch.take())
+        stream.close()
         record.end("failed", len(store.recover()))
         raise
     rows = store.finalise(targets)
