@@ -14,7 +14,11 @@ measured inside the child (pool start-up included, interpreter start excluded).
   (a ``TerritoryModel`` subclass taking keyword arguments, with a ``DataCollector`` of
   the summaries, collected every step as Mesa's idiom requires), results in memory;
 - **ema**: EMA Workbench's ``MultiprocessingEvaluator`` on a function wrapping
-  ``run_one`` (skipped when ``ema_workbench`` is not installed).
+  ``run_one``, the public entry point an EMA user would call (skipped when
+  ``ema_workbench`` is not installed).
+
+An engine that fails or gives no result within ``--timeout`` seconds is reported as
+such (``nan``) and the others still run.
 
 Then our parallel efficiency: runs/s with ``--jobs`` workers / (``--jobs`` x runs/s with
 one worker). Timings are noisy on a shared machine: repeat (``--repeat``) and read the
@@ -157,7 +161,10 @@ def _memory(proc: Any) -> int:
     return total
 
 
-def measure(engine: str, n: int, jobs: int, steps: int) -> dict[str, float]:
+def measure(
+    engine: str, n: int, jobs: int, steps: int, timeout: float = 1800.0
+) -> dict[str, float]:
+    """Runs/s and peak memory of one engine; NaN runs/s when it fails or times out."""
     import psutil
 
     cmd = [sys.executable, __file__, "--child", engine, "--n", str(n), "--jobs", str(jobs)]
@@ -166,12 +173,21 @@ def measure(engine: str, n: int, jobs: int, steps: int) -> dict[str, float]:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, cwd=tempfile.gettempdir())
         ps = psutil.Process(proc.pid)
         peak = 0
+        started = time.perf_counter()
         while proc.poll() is None:
             peak = max(peak, _memory(ps))
             time.sleep(0.2)
+            if time.perf_counter() - started > timeout:
+                for child_ in ps.children(recursive=True):
+                    child_.kill()
+                proc.kill()
+                proc.wait()
+                print(f"  {engine}: no result after {timeout:.0f} s, stopped", flush=True)
+                return {"runs_per_s": float("nan"), "peak_mib": peak / 2**20}
         err = proc.stderr.read().decode() if proc.stderr else ""
         if proc.returncode != 0:
-            raise RuntimeError(f"{engine} failed:\n{err[-2000:]}")
+            print(f"  {engine} failed:\n{err[-2000:]}", flush=True)
+            return {"runs_per_s": float("nan"), "peak_mib": peak / 2**20}
         out.seek(0)
         seconds = json.loads(out.read().decode().strip().splitlines()[-1])["seconds"]
     return {"runs_per_s": n / seconds, "peak_mib": peak / 2**20, "seconds": seconds}
@@ -185,6 +201,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
     parser.add_argument("--repeat", type=int, default=1, help="measurements per cell (best)")
     parser.add_argument("--no-efficiency", action="store_true")
+    parser.add_argument(
+        "--timeout", type=float, default=1800.0, help="seconds before an engine is stopped"
+    )
     parser.add_argument("--child", choices=list(ENGINES), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -208,7 +227,9 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[tuple[str, int], dict[str, float]] = {}
     for n in args.runs:
         for engine in engines:
-            runs = [measure(engine, n, args.jobs, args.steps) for _ in range(args.repeat)]
+            runs = [
+                measure(engine, n, args.jobs, args.steps, args.timeout) for _ in range(args.repeat)
+            ]
             best = {
                 "runs_per_s": max(r["runs_per_s"] for r in runs),
                 "peak_mib": min(r["peak_mib"] for r in runs),
@@ -236,7 +257,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{n:>6} {engine:<10} {r['runs_per_s']:8.1f} {r['peak_mib']:9.0f} {rel}")
     if not args.no_efficiency and "ours" in engines:
         n = max(args.runs)
-        serial = max(measure("ours", n, 1, args.steps)["runs_per_s"] for _ in range(args.repeat))
+        serial = max(
+            measure("ours", n, 1, args.steps, args.timeout)["runs_per_s"]
+            for _ in range(args.repeat)
+        )
         parallel = results["ours", n]["runs_per_s"]
         print(
             f"\nparallel efficiency of ours at {n} runs: {parallel:.1f} runs/s with "

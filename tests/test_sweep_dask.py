@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ptce_sim.apps import experiment, sweep
+from ptce_sim.apps import daskrun, experiment, sweep
 
 pytestmark = pytest.mark.slow
 distributed = pytest.importorskip("dask.distributed")
@@ -44,10 +44,13 @@ def test_dask_without_an_address_starts_a_local_cluster(
     assert tables(tmp_path / "dask") == tables(tmp_path / "serial")
 
 
-def test_an_unreachable_scheduler_is_one_clear_error(tiny_experiment: Path, tmp_path: Path) -> None:
+def test_an_unreachable_scheduler_is_one_clear_error(
+    tiny_experiment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ptce_sim.base.errors import ConfigError
 
     exp = experiment.load(tiny_experiment)
+    monkeypatch.setattr(daskrun, "CONNECT_TIMEOUT", "3s")
     options = sweep.Options(backend="dask", scheduler="tcp://127.0.0.1:9")
     with pytest.raises(ConfigError, match="cannot reach the Dask scheduler"):
         sweep.run_sweep(exp, tmp_path / "o", options)

@@ -353,6 +353,7 @@ def _html(
             else {}
         ),
     }
+    names = {"survival": f"survival {years:g} y", "lo": "95% low", "hi": "95% high"}
     imgs = "".join(
         f"<h2>{html.escape(title)}</h2><img alt='{html.escape(title)}' "
         f"src='data:image/png;base64,{base64.b64encode((figdir / name).read_bytes()).decode()}'>"
@@ -376,9 +377,9 @@ finished {prov.get("finished")}, {len(sessions)} session(s).
 Survival: Kaplan–Meier share of formal poles alive {years:g} years after formalisation,
 poles pooled over replicates, 95% Greenwood log-log intervals (docs/outputs.md).</p>
 <h2>Overview</h2>{_table(pd.DataFrame([national]))}
-<h2>Survival by policy</h2>{_table(by_policy)}
+<h2>Survival by policy</h2>{_table(by_policy.rename(columns=names))}
 {imgs}
-<h2>Survival by design point</h2>{_table(by_point)}
+<h2>Survival by design point</h2>{_table(by_point.rename(columns=names))}
 <h2>Experiment file</h2><pre>{html.escape(exp_text)}</pre>
 <h2>Versions</h2><pre>{html.escape(json.dumps(versions, indent=1))}</pre>
 </body></html>
