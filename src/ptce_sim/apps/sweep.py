@@ -342,8 +342,10 @@ class Lock:
 
 
 # -- backends --------------------------------------------------------------------------------
-def results(tasks: Iterator[Task], options: Options) -> Iterator[dict[str, Any]]:
-    """Results of ``tasks`` in completion order, from the chosen backend."""
+def results(
+    tasks: Iterator[Task], options: Options, remaining: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Results of ``tasks`` (``remaining`` of them) in completion order, from the backend."""
     if options.backend == "dask":
         from ptce_sim.apps.daskrun import dask_results
 
@@ -355,10 +357,18 @@ def results(tasks: Iterator[Task], options: Options) -> Iterator[dict[str, Any]]
         return
     from joblib import Parallel, delayed
 
-    # generator_unordered: results as they finish; pre_dispatch bounds the tasks in flight
-    # (the task generator is consumed lazily), hence memory.
+    # generator_unordered: results as they finish; pre_dispatch bounds the batches in
+    # flight (the task generator is consumed lazily), hence memory. Batches of up to 32
+    # runs: with joblib's automatic sizing, runs of ~10 ms spent a third of the workers'
+    # time in dispatch (measured: 36 vs 41 CPU-s and 1.2-1.5x the runs/s for 3,000
+    # runs); a batch still ends within seconds for runs of a second or less, and a small
+    # sweep keeps about eight batches per worker so that no worker idles at the end.
+    workers = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
     parallel = Parallel(
-        n_jobs=options.jobs, return_as="generator_unordered", pre_dispatch="2*n_jobs"
+        n_jobs=options.jobs,
+        return_as="generator_unordered",
+        pre_dispatch="2*n_jobs",
+        batch_size=max(1, min(32, remaining // (8 * workers))),
     )
     gen = parallel(delayed(execute)(t) for t in tasks)
     try:
@@ -443,7 +453,7 @@ def _run(
     ran = 0
     if progress is not None:
         progress(done, total, 0, 0.0)
-    stream = results(tasks(), options)
+    stream = results(tasks(), options, len(todo))
     try:
         for rec in stream:
             batch.add(rec)
