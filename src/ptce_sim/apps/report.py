@@ -118,6 +118,25 @@ def _plt() -> Any:
 
 def _fig_points(table: pd.DataFrame, factors: list[str], years: float, path: Path) -> str:
     plt = _plt()
+    if len(table) > MAX_POINTS_SHOWN or len(factors) > 4:
+        # Many points (a sampled design): a caterpillar plot, points ranked by survival.
+        ranked = table.sort_values("survival").reset_index(drop=True)
+        fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
+        x = np.arange(len(ranked))
+        ax.fill_between(x, ranked["lo"], ranked["hi"], alpha=0.25, step="mid")
+        ax.plot(x, ranked["survival"], ".", ms=3)
+        ax.set_xlabel(
+            f"design points ranked by survival ({ranked['survival'].notna().sum()} "
+            f"of {len(ranked)} with a formal pole followed {years:g} years)"
+        )
+        ax.set_ylabel(f"share of formal poles alive {years:g} years after formalisation")
+        ax.set_ylim(0, 1.02)
+        ax.set_title("Survival by design point, 95% intervals")
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
+        return path.name
     shown = table.head(MAX_POINTS_SHOWN)
     fig, ax = plt.subplots(figsize=(8, 1.0 + 0.28 * len(shown)), dpi=110)
     y = np.arange(len(shown))[::-1]
