@@ -15,7 +15,17 @@ from ptce_sim.base.errors import ConfigError
 from ptce_sim.rules import cooperation as coop
 from ptce_sim.rules.cooperation import KIND_PROPENSITY, CooperationParams
 
-P = CooperationParams()
+# Worked examples are computed by hand with these values, pinned so that recalibrating
+# the defaults does not change what the examples check.
+P = CooperationParams(
+    search_rate=0.12,
+    search_rate_animation=0.3,
+    threshold=0.35,
+    pole_weight=3.0,
+    value_commercial=2.2,
+    cost_commercial=0.15,
+    duration_max=12,
+)
 unit = st.floats(0.0, 1.0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,13 @@ from ptce_sim.base.params import flat_dict
 from ptce_sim.world import scenario as scenarios
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED = sorted((REPO / "experiments").glob("*.toml"))
+# Sweep experiments; sensitivity studies (a top-level `method`) are tested in
+# test_sensitivity_spec.py.
+SHIPPED = [
+    p
+    for p in sorted((REPO / "experiments").glob("*.toml"))
+    if "method" not in tomllib.loads(p.read_text())
+]
 
 MINIMAL = """
 base = "baseline"        # a scenario name or a path

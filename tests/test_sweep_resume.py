@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 EXPERIMENT = """
 design = "grid"
-replicates = 15
+replicates = 40
 seed = 5
 [set]
 "run.steps" = 60
@@ -63,8 +63,16 @@ def test_killed_and_resumed_sweeps_lose_and_duplicate_nothing(tmp_path: Path) ->
     stops = [signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGTERM, signal.SIGKILL]
     interrupted = 0
     for k, sig in enumerate(stops):
+        before = len(committed_ids(out))
         proc = start(exp_path, out, jobs=1 + k % 2, resume=k > 0)
-        time.sleep(rng.uniform(2.0, 7.0))
+        # Stop at a random moment after this session has committed something (a fixed
+        # delay would let a fast machine finish the sweep before any stop).
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if len(committed_ids(out)) > before:
+                break
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.0, 1.5))
         if proc.poll() is None:
             if sig == signal.SIGKILL:
                 os.killpg(proc.pid, signal.SIGKILL)  # the job and its workers, at once

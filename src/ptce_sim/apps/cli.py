@@ -384,6 +384,16 @@ def report(folder: Path, x_key: str | None, y_key: str | None, horizon: float) -
     click.echo(f"report written: {path} (figures in {path.parent / 'report'}/)")
 
 
+def _is_study(path: Path) -> bool:
+    """True for a sensitivity study file (a top-level ``method``)."""
+    import tomllib
+
+    try:
+        return "method" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
@@ -399,6 +409,14 @@ def validate(files: tuple[Path, ...]) -> None:
                 click.echo(
                     f"ok: {path} (experiment; {exp.design}, {len(exp.points)} design points "
                     f"x {exp.replicates} replicates = {exp.n_runs} runs)"
+                )
+                continue
+            if _is_study(ref):
+                from ptce_sim.apps.sensitivity.spec import load_experiment
+
+                study = load_experiment(ref)
+                click.echo(
+                    f"ok: {path} (sensitivity study; {study.method}, {len(study.factors)} factors)"
                 )
                 continue
             spec = scenarios.load(str(ref))

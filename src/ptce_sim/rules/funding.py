@@ -78,7 +78,7 @@ class CellParams:
         doc="cell staffing at formalisation (field: 1 to 2 FTE)",
     )
     fte_cap: float = param(
-        1.5,
+        2.0,
         lo=0.0,
         hi=5.0,
         unit="FTE",
@@ -127,6 +127,12 @@ class CellParams:
         doc="members needed before the cell hires beyond its first post",
         source="calibrated",
     )
+
+    @property
+    def starting_fte(self) -> float:
+        """Staff of a new cell: ``initial_fte``, never above the cap (a lever that a study
+        may set below the usual first post)."""
+        return min(self.initial_fte, self.fte_cap)
 
     def __post_init__(self) -> None:
         if self.reserve_low > self.reserve_high:

@@ -65,7 +65,7 @@ def lifecycle(reg: PoleRegistry, successes: np.ndarray) -> None:
                 trust,
                 pole.has_leader,
                 _pledge(reg, dues[q]),
-                12 * m.params.cell.initial_fte * m.params.cell.cost_per_fte,
+                12 * m.params.cell.starting_fte * m.params.cell.cost_per_fte,
                 pp,
             )
             hazard = rule.formalisation_hazard(eligible, reg._catalyst, pp)
@@ -140,7 +140,7 @@ def _formalise(reg: PoleRegistry, pole: Pole, rng: np.random.Generator) -> None:
     pole.formalised = m.month
     dedicated = rng.random() < m.params.poles.dedicated_share
     pole.governance = _DEDICATED if dedicated else Governance.DELEGATED
-    pole.fte = m.params.cell.initial_fte
+    pole.fte = m.params.cell.starting_fte
     pole.la_next_decision = m.month
 
 

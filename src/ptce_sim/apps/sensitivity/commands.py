@@ -22,9 +22,7 @@ from ptce_sim.base.errors import ConfigError
 def _need_extras() -> None:
     missing = [m for m in ("SALib", "sklearn") if importlib.util.find_spec(m) is None]
     if missing:
-        raise ConfigError(
-            f"needs {', '.join(missing)}: pip install SALib scikit-learn", "ptce-sim"
-        )
+        raise ConfigError(f"needs {', '.join(missing)}: pip install SALib scikit-learn", "ptce-sim")
 
 
 @click.command("sensitivity")
