@@ -14,7 +14,8 @@ from ptce_sim.base.params import flat_dict
 from ptce_sim.world import scenario as scenarios
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED = sorted((REPO / "experiments").glob("*.toml"))
+# experiments/ also holds sensitivity experiments (method = ...), read by their own loader
+SHIPPED = [p for p in sorted((REPO / "experiments").glob("*.toml")) if experiment.is_experiment(p)]
 
 MINIMAL = """
 base = "baseline"        # a scenario name or a path
