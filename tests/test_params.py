@@ -276,7 +276,7 @@ def test_error_line_names_source_key_value_range_and_meaning() -> None:
             "territory.competences_max",
             "competence_kinds",
         ),
-        ({"territory.time_budget_min": 0.3}, "territory.time_budget_min", "time_budget_min"),
+        ({"territory.time_budget_min": 0.4}, "territory.time_budget_min", "time_budget_min"),
         (
             {f"territory.share_{k}": 0.0 for k in ("asso", "coop", "siae", "firm", "la", "rt")},
             "territory.share_asso",

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import WriteToml
 
+from conftest import WriteToml
 from ptce_sim.apps import experiment, sweep
 from ptce_sim.apps.cli import main
 from ptce_sim.base.errors import ConfigError
@@ -66,7 +66,8 @@ def test_a_sweep_writes_one_row_per_run_with_parameters_and_summaries(
     assert poles["died"].dtype == float
     assert (out / "experiment.toml").read_text() == path.read_text()
     prov = json.loads((out / "provenance.json").read_text())
-    assert prov["finished"] and prov["sessions"][0]["status"] == "complete"
+    assert prov["finished"]
+    assert prov["sessions"][0]["status"] == "complete"
     assert prov["sessions"][0]["versions"]["mesa"]
     assert not (out / "parts").exists()
     meta = json.loads(pq.read_schema(out / "runs.parquet").metadata[b"ptce_sim.sweep"])
@@ -105,7 +106,8 @@ def test_an_interrupted_sweep_resumes_to_the_same_tables(
     sessions = json.loads((target / "provenance.json").read_text())["sessions"]
     assert [s["status"] for s in sessions] == ["interrupted", "interrupted", "complete"]
     again = sweep.run_sweep(exp, target, options, resume=True)
-    assert again.already_complete and tables(target) == tables(out)
+    assert again.already_complete
+    assert tables(target) == tables(out)
 
 
 def test_a_changed_experiment_is_refused_and_nothing_is_touched(
@@ -121,7 +123,7 @@ def test_a_changed_experiment_is_refused_and_nothing_is_touched(
     changed = write_toml("c2.toml", path.read_text().replace('"structural"', '"calls_only"'))
     with pytest.raises(ConfigError, match="design points differ"):
         sweep.run_sweep(experiment.load(changed), out, resume=True)
-    with pytest.raises(ConfigError, match="not empty.*--resume"):
+    with pytest.raises(ConfigError, match=r"not empty.*--resume"):
         sweep.run_sweep(experiment.load(path), out)
     with pytest.raises(ConfigError, match="nothing to resume"):
         sweep.run_sweep(experiment.load(path), tmp_path, resume=True)
@@ -133,18 +135,23 @@ def test_cli_errors_are_one_line_exit_2_and_write_nothing(
 ) -> None:
     bad = write_toml("bad.toml", "design = 'grid'\nseed = 1\n[levels]\n'turnover.rate' = [0.9]\n")
     code, _, err = cli("sweep", bad, "--out", tmp_path / "x")
-    assert code == 2 and len(err.strip().splitlines()) == 1
-    assert "turnover.rate" in err and "out of range" in err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "turnover.rate" in err
+    assert "out of range" in err
     assert not (tmp_path / "x").exists()
     _, out = reference
     before = snapshot(out)
     changed = write_toml("c.toml", tiny_experiment.read_text().replace("seed = 7", "seed = 8"))
     code, _, err = cli("sweep", changed, "--out", out, "--resume")
-    assert code == 2 and len(err.strip().splitlines()) == 1
-    assert "cannot resume" in err and "seed" in err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "cannot resume" in err
+    assert "seed" in err
     assert snapshot(out) == before
     code, _, err = cli("sweep", tiny_experiment, "--resume")
-    assert code == 2 and "--resume needs --out" in err
+    assert code == 2
+    assert "--resume needs --out" in err
 
 
 def test_lock_refuses_a_second_sweep_in_the_same_folder(
@@ -176,7 +183,8 @@ def test_any_row_can_be_rerun_alone(reference: tuple[Path, Path], tmp_path: Path
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     assert summary["cooperations_started"] == row["cooperations_started"]
     code, _, err = cli("run", "--from", out / "runs.parquet", "--run-id", "zzz")
-    assert code == 2 and "no run with this id" in err
+    assert code == 2
+    assert "no run with this id" in err
 
 
 def test_timeseries_and_kept_summaries(write_toml: WriteToml, tmp_path: Path) -> None:
@@ -195,7 +203,8 @@ def test_timeseries_and_kept_summaries(write_toml: WriteToml, tmp_path: Path) ->
     )
     sweep.run_sweep(experiment.load(path), tmp_path / "o")
     runs = pd.read_parquet(tmp_path / "o" / "runs.parquet")
-    assert {"poles_formed", "survival_5y"} <= set(runs) and "public_eur" not in runs
+    assert {"poles_formed", "survival_5y"} <= set(runs)
+    assert "public_eur" not in runs
     ts = pd.read_parquet(tmp_path / "o" / "timeseries.parquet")
     assert list(ts.columns) == [
         "run_id",
@@ -205,7 +214,8 @@ def test_timeseries_and_kept_summaries(write_toml: WriteToml, tmp_path: Path) ->
         "started",
         "mean_person_trust",
     ]
-    assert len(ts) == 12 and list(ts["month"][:6]) == list(range(6))
+    assert len(ts) == 12
+    assert list(ts["month"][:6]) == list(range(6))
 
 
 def test_report_writes_a_self_contained_page(reference: tuple[Path, Path], tmp_path: Path) -> None:
@@ -214,7 +224,7 @@ def test_report_writes_a_self_contained_page(reference: tuple[Path, Path], tmp_p
     _, out = reference
     folder = tmp_path / "copy"
     shutil.copytree(out, folder)
-    code, stdout, err = cli("report", folder)
+    code, _stdout, err = cli("report", folder)
     assert code == 0, err
     page = (folder / "report.html").read_text()
     assert page.count("data:image/png;base64,") >= 4
@@ -227,4 +237,5 @@ def test_report_writes_a_self_contained_page(reference: tuple[Path, Path], tmp_p
         "distributions.png",
     } <= names
     code, _, err = cli("report", folder, "--x", "nope")
-    assert code == 2 and "not a factor" in err
+    assert code == 2
+    assert "not a factor" in err

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import WriteToml
 
+from conftest import WriteToml
 from ptce_sim.apps import experiment, runid
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import flat_dict
@@ -73,7 +73,7 @@ def test_run_ids_and_seeds_are_stable_across_versions() -> None:
 def test_paired_replicates_share_seeds_unpaired_do_not(write_toml: WriteToml) -> None:
     paired = experiment.load(write_toml("p.toml", MINIMAL))
     seeds = {}
-    for _, point, rep, seed in paired.runs():
+    for _, _point, rep, seed in paired.runs():
         seeds.setdefault(rep, set()).add(seed)
     assert all(len(s) == 1 for s in seeds.values())
     assert paired.paired
@@ -205,7 +205,8 @@ def test_bad_csv_rows_name_the_row(write_toml: WriteToml) -> None:
     write_toml("p.csv", "turnover.rate\n0.01\n0.9\n")
     path = write_toml("f.toml", "design = 'file'\nseed = 1\nfile = 'p.csv'\n")
     message = load_error(path)
-    assert "row 3" in message and "out of range" in message
+    assert "row 3" in message
+    assert "out of range" in message
 
 
 def test_experiments_resolve_by_name() -> None:

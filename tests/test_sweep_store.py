@@ -50,7 +50,8 @@ def test_all_null_columns_keep_their_declared_type() -> None:
     table = store.to_table({"run_id": ["a"], "pole_id": [0], "died": [None]}, SCHEMAS["poles"])
     assert table.schema.field("died").type == pa.float64()
     table = store.to_table({"run_id": ["a"], "x": [float("nan")]}, SCHEMAS["runs"])
-    assert table["x"].null_count == 1 and table["n"].null_count == 1
+    assert table["x"].null_count == 1
+    assert table["n"].null_count == 1
 
 
 def test_recover_drops_temporary_files_and_uncommitted_parts(tmp_path: Path) -> None:

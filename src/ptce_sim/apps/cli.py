@@ -26,7 +26,6 @@ from ptce_sim.apps.sensitivity.commands import discover_command, sensitivity_com
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import parse_cli_value
 from ptce_sim.world import scenario as scenarios
-from ptce_sim.world.run import check_out_dir, run_one, write_run
 from ptce_sim.world.summary import SUMMARY_DOCS
 
 EXIT_USER_ERROR = 2
@@ -99,6 +98,8 @@ def run(
     run_id: str | None,
 ) -> None:
     """Run SCENARIO (a name or a .toml path; default: the built-in baseline) once."""
+    from ptce_sim.world.run import check_out_dir, run_one, write_run
+
     if from_ is not None or run_id is not None:
         _rerun(from_, run_id, (scenario, seed, steps, sets), out)
         return
@@ -133,6 +134,7 @@ def _rerun(
     path: Path | None, run_id: str | None, others: tuple[Any, ...], out: Path | None
 ) -> None:
     from ptce_sim.apps import rerun
+    from ptce_sim.world.run import check_out_dir, run_one, write_run
 
     try:
         if path is None or run_id is None:
@@ -229,6 +231,7 @@ def compare(
     """Compare scenarios (default: the shipped funding policies) over paired replicates."""
     from ptce_sim.apps import compare as cmp
     from ptce_sim.apps.parallel import run_tasks
+    from ptce_sim.world.run import check_out_dir
 
     console = Console(stderr=True)
     try:
@@ -356,8 +359,9 @@ def sweep(
     rate = result.ran / result.seconds if result.seconds > 0 else float("nan")
     tables = ", ".join(f"{engine.TABLES[t]} ({n} rows)" for t, n in result.rows.items())
     click.echo(
-        f"{result.total} runs in {out}/ ({result.ran} run now in {result.seconds:.1f} s, "
-        f"{rate:.2f} runs/s): {tables}, experiment.toml, provenance.json. "
+        f"{result.total} runs in {out}/ ({result.ran} run by this session in "
+        f"{result.seconds:.1f} s, {rate:.2f} runs/s): {tables}, experiment.toml, "
+        "provenance.json. "
         f"Report: ptce-sim report {out}"
     )
 

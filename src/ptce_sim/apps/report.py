@@ -118,6 +118,25 @@ def _plt() -> Any:
 
 def _fig_points(table: pd.DataFrame, factors: list[str], years: float, path: Path) -> str:
     plt = _plt()
+    if len(table) > MAX_POINTS_SHOWN or len(factors) > 4:
+        # Many points (a sampled design): a caterpillar plot, points ranked by survival.
+        ranked = table.sort_values("survival").reset_index(drop=True)
+        fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
+        x = np.arange(len(ranked))
+        ax.fill_between(x, ranked["lo"], ranked["hi"], alpha=0.25, step="mid")
+        ax.plot(x, ranked["survival"], ".", ms=3)
+        ax.set_xlabel(
+            f"design points ranked by survival ({ranked['survival'].notna().sum()} "
+            f"of {len(ranked)} with a formal pole followed {years:g} years)"
+        )
+        ax.set_ylabel(f"share of formal poles alive {years:g} years after formalisation")
+        ax.set_ylim(0, 1.02)
+        ax.set_title("Survival by design point, 95% intervals")
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
+        return path.name
     shown = table.head(MAX_POINTS_SHOWN)
     fig, ax = plt.subplots(figsize=(8, 1.0 + 0.28 * len(shown)), dpi=110)
     y = np.arange(len(shown))[::-1]
@@ -194,7 +213,8 @@ def _fig_causes(runs: pd.DataFrame, poles: pd.DataFrame, group: str | None, path
     dead = poles[poles["cause"].notna()].merge(r[["run_id", g]], on="run_id")
     counts = dead.groupby([g, "cause"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=list(CAUSES), fill_value=0)
-    per_run = counts.div(r.groupby(g).size(), axis=0).reindex(sorted(r[g].unique())).fillna(0)
+    order = sorted(r[g].unique())[::-1]  # barh draws bottom-up: first level on top
+    per_run = counts.div(r.groupby(g).size(), axis=0).reindex(order).fillna(0)
     fig, ax = plt.subplots(figsize=(8, 1.5 + 0.35 * len(per_run)), dpi=110)
     per_run.plot.barh(stacked=True, ax=ax)
     ax.set_xlabel("poles dead per run, by cause")
@@ -352,6 +372,7 @@ def _html(
             else {}
         ),
     }
+    names = {"survival": f"survival {years:g} y", "lo": "95% low", "hi": "95% high"}
     imgs = "".join(
         f"<h2>{html.escape(title)}</h2><img alt='{html.escape(title)}' "
         f"src='data:image/png;base64,{base64.b64encode((figdir / name).read_bytes()).decode()}'>"
@@ -375,9 +396,9 @@ finished {prov.get("finished")}, {len(sessions)} session(s).
 Survival: Kaplan–Meier share of formal poles alive {years:g} years after formalisation,
 poles pooled over replicates, 95% Greenwood log-log intervals (docs/outputs.md).</p>
 <h2>Overview</h2>{_table(pd.DataFrame([national]))}
-<h2>Survival by policy</h2>{_table(by_policy)}
+<h2>Survival by policy</h2>{_table(by_policy.rename(columns=names))}
 {imgs}
-<h2>Survival by design point</h2>{_table(by_point)}
+<h2>Survival by design point</h2>{_table(by_point.rename(columns=names))}
 <h2>Experiment file</h2><pre>{html.escape(exp_text)}</pre>
 <h2>Versions</h2><pre>{html.escape(json.dumps(versions, indent=1))}</pre>
 </body></html>

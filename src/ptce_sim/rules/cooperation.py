@@ -81,20 +81,22 @@ class CooperationParams:
     """Parameters of partner search, project choice, success and return learning."""
 
     search_rate: float = param(
-        0.12,
+        0.55,
         lo=0.0,
         hi=1.0,
         unit="1/month",
         role="uncertainty",
         doc="lambda_0: monthly probability that an organisation with free time looks for partners",
+        source="calibrated",
     )
     search_rate_animation: float = param(
-        0.3,
+        0.51,
         lo=0.0,
         hi=1.0,
         unit="1/month",
         role="uncertainty",
         doc="lambda_A: extra search probability at full animation intensity",
+        source="calibrated",
     )
     search_rate_catalyst: float = param(
         0.2,
@@ -129,12 +131,13 @@ class CooperationParams:
         doc="w_prev: extra candidate weight of a previous partner",
     )
     pole_weight: float = param(
-        3.0,
+        13.0,
         lo=0.0,
         hi=50.0,
         unit="-",
         role="uncertainty",
         doc="w_pole: extra candidate weight of a pole co-member",
+        source="calibrated",
     )
     random_weight: float = param(
         0.05,
@@ -153,12 +156,13 @@ class CooperationParams:
         doc="gamma: weight of trust in the partner score S = T^gamma Q^(1-gamma)",
     )
     threshold: float = param(
-        0.35,
+        0.36,
         lo=0.0,
         hi=1.0,
         unit="-",
         role="uncertainty",
         doc="theta: minimum score on both sides for a project to start",
+        source="calibrated",
     )
     choice_sharpness: float = param(
         10.0,
@@ -201,12 +205,13 @@ class CooperationParams:
         doc="perceived return at the start, as a multiple of rho_0",
     )
     pooling_tilt: float = param(
-        0.0,
+        10.0,
         lo=0.0,
         hi=50.0,
         unit="-",
         role="uncertainty",
         doc="tau_P: relative rise of the pooling propensity at full animation intensity",
+        source="calibrated",
     )
     animation_time_saving: float = param(
         0.3,
@@ -217,12 +222,13 @@ class CooperationParams:
         doc="chi_A: share of project time cost saved at full animation intensity",
     )
     cost_commercial: float = param(
-        0.15,
+        0.3,
         lo=0.01,
         hi=2.0,
         unit="FTE",
         role="uncertainty",
         doc="cbar: monthly time cost per participant of a commercial project",
+        source="calibrated",
     )
     cost_pooling: float = param(
         0.08,
@@ -257,20 +263,22 @@ class CooperationParams:
         doc="shortest project",
     )
     duration_max: int = param(
-        12,
+        11,
         lo=1,
         hi=60,
         unit="months",
         role="uncertainty",
         doc="longest project",
+        source="calibrated",
     )
     value_commercial: float = param(
-        2.2,
+        6.6,
         lo=0.0,
         hi=20.0,
         unit="x time cost",
         role="uncertainty",
         doc="v: gain of a successful commercial project per unit of time cost at fit 1",
+        source="calibrated",
     )
     value_pooling: float = param(
         1.8,

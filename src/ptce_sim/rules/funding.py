@@ -69,12 +69,12 @@ class CellParams:
         doc="w: monthly cost of one FTE of the animation cell (MODEL.md: about €5k)",
     )
     initial_fte: float = param(
-        1.0,
+        1.7,
         lo=0.0,
         hi=5.0,
         unit="FTE",
         role="uncertainty",
-        source="field",
+        source="calibrated",
         doc="cell staffing at formalisation (field: 1 to 2 FTE)",
     )
     fte_cap: float = param(
@@ -119,12 +119,13 @@ class CellParams:
         doc="months after formalisation during which the cell is not cut (pledges carry it)",
     )
     hire_min_members: int = param(
-        10,
+        14,
         lo=1,
         hi=100,
         unit="organisations",
         role="uncertainty",
         doc="members needed before the cell hires beyond its first post",
+        source="calibrated",
     )
 
     def __post_init__(self) -> None:

@@ -98,12 +98,13 @@ class PoleParams:
         doc="n_min: smallest informal pole; fewer members and the pole dies",
     )
     trust_threshold: float = param(
-        0.4,
+        0.5,
         lo=0.0,
         hi=1.0,
         unit="-",
         role="uncertainty",
         doc="theta_T: effective trust that links two organisations of a pole",
+        source="calibrated",
     )
     formal_size: int = param(
         8,
@@ -258,28 +259,31 @@ class PoleParams:
         doc="iota_v: monthly loss of institutionalisation while vegetating",
     )
     join_consider: float = param(
-        0.1,
+        0.014,
         lo=0.0,
         hi=1.0,
         unit="1/month",
         role="uncertainty",
         doc="p_consider: monthly probability that a trusted outsider weighs joining",
+        source="calibrated",
     )
     pole_time: float = param(
-        0.05,
+        0.11,
         lo=0.0,
         hi=1.0,
         unit="FTE",
         role="uncertainty",
         doc="c_P: time a member gives to pole activities (meetings, pooled services)",
+        source="calibrated",
     )
     value_premium: float = param(
-        0.5,
+        0.7,
         lo=0.0,
         hi=20.0,
         unit="k€/month",
         role="uncertainty",
         doc="V_0: monthly worth of belonging to a pole that shares one's values",
+        source="calibrated",
     )
     patience_min: int = param(
         3,

@@ -109,12 +109,13 @@ class TerritoryParams:
         doc="mean weight of values vs interest of ESS organisations (ASSO, COOP, SIAE)",
     )
     alpha_firm: float = param(
-        0.3,
+        0.33,
         lo=0.0,
         hi=1.0,
         unit="-",
         role="uncertainty",
         doc="mean weight of values vs interest of conventional firms",
+        source="calibrated",
     )
     alpha_la: float = param(
         0.65,
@@ -181,12 +182,13 @@ class TerritoryParams:
         doc="smallest share of its FTE an organisation may put into cooperation",
     )
     time_budget_max: float = param(
-        0.2,
+        0.32,
         lo=0.0,
         hi=1.0,
         unit="share of FTE",
         role="uncertainty",
         doc="largest share of its FTE an organisation may put into cooperation",
+        source="calibrated",
     )
     market_asso_share: float = param(
         0.3,
