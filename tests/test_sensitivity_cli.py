@@ -14,9 +14,8 @@ import pytest
 
 pytest.importorskip("SALib")
 
-from ptce_sim.apps import parallel
+from ptce_sim.apps import sweep
 from ptce_sim.apps.cli import main
-from ptce_sim.apps.sensitivity import runner
 
 # 3 factors, 3 trajectories, 2 replicates, 4-year runs: 3 x 4 x 2 = 24 short runs.
 SMALL = """
@@ -91,47 +90,93 @@ def test_small_morris_run_of_the_model_end_to_end(in_tmp: Path) -> None:
     assert (in_tmp / "b.json").is_file()
 
 
+def _runs_of(folder: Path) -> int:
+    return len(pd.read_parquet(folder / "sweep" / "runs.parquet"))
+
+
 @pytest.mark.slow
 def test_resume_runs_only_what_is_missing_and_gives_the_same_indices(
     in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     exp = write(in_tmp)
     assert call(["sensitivity", exp, "--jobs", 1, "--out", "ref"])[0] == 0
+    total = _runs_of(in_tmp / "ref")  # distinct design points x 2 replicates
 
-    monkeypatch.setattr(runner, "CHUNK", 6)  # 24 runs -> 4 chunks of 6
-    real = parallel.run_tasks
+    real = sweep.execute
     calls: list[int] = []
 
-    def interrupted(tasks: Any, **kw: Any) -> Any:
-        calls.append(len(tasks))
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # the user presses Ctrl-C during the second chunk
-        return real(tasks, **kw)
+    def interrupted(task: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 7:
+            raise KeyboardInterrupt  # the user presses Ctrl-C during the 7th run
+        return real(task)
 
-    monkeypatch.setattr(parallel, "run_tasks", interrupted)
-    code, _, _ = call(["sensitivity", exp, "--jobs", 1, "--out", "res"])
-    assert code != 0
+    monkeypatch.setattr(sweep, "execute", interrupted)
+    code, _, err = call(["sensitivity", exp, "--jobs", 1, "--out", "res"])
+    assert code == 130
+    assert "6 of" in err
+    assert "--resume" in err
     assert not (in_tmp / "res").exists()  # nothing half-written under the final name
-    assert (in_tmp / ".res.partial" / "chunks").is_dir()
+    assert (in_tmp / ".res.partial" / "sweep" / "sweep.json").is_file()
 
     code, _, err = call(["sensitivity", exp, "--jobs", 1, "--out", "res"])
     assert code == 2
     assert "add --resume" in err
     assert len(err.strip().splitlines()) == 1
 
-    calls.clear()
-    monkeypatch.setattr(parallel, "run_tasks", real)
     counted: list[int] = []
-    monkeypatch.setattr(
-        parallel, "run_tasks", lambda tasks, **kw: counted.append(len(tasks)) or real(tasks, **kw)
-    )
+    monkeypatch.setattr(sweep, "execute", lambda task: counted.append(1) or real(task))
     code, _, err = call(["sensitivity", exp, "--jobs", 1, "--out", "res", "--resume"])
     assert code == 0, err
-    assert sum(counted) == 24 - 6  # the first chunk was kept
-    pd.testing.assert_frame_equal(
-        pd.read_csv(in_tmp / "res" / "indices.csv"), pd.read_csv(in_tmp / "ref" / "indices.csv")
-    )
+    assert sum(counted) == total - 6  # the 6 finished runs were kept
+    for name in ("indices.csv", "noise.csv"):
+        pd.testing.assert_frame_equal(
+            pd.read_csv(in_tmp / "res" / name), pd.read_csv(in_tmp / "ref" / name)
+        )
     assert not (in_tmp / ".res.partial").exists()
+
+
+@pytest.mark.slow
+def test_jobs_2_gives_the_same_indices_as_jobs_1(in_tmp: Path) -> None:
+    exp = write(in_tmp)
+    assert call(["sensitivity", exp, "--jobs", 1, "--out", "one"])[0] == 0
+    code, _, err = call(["sensitivity", exp, "--jobs", 2, "--out", "two"])
+    assert code == 0, err
+    for name in ("indices.csv", "noise.csv", "convergence.csv"):
+        pd.testing.assert_frame_equal(
+            pd.read_csv(in_tmp / "two" / name), pd.read_csv(in_tmp / "one" / name)
+        )
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(in_tmp / "two" / "runs.parquet"),
+        pd.read_parquet(in_tmp / "one" / "runs.parquet"),
+    )
+
+
+@pytest.mark.slow
+def test_a_dask_local_cluster_gives_the_same_indices_as_loky(in_tmp: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    exp = write(in_tmp)
+    assert call(["sensitivity", exp, "--jobs", 2, "--out", "loky"])[0] == 0
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+    ):
+        code, _, err = call(
+            ["sensitivity", exp, "--backend", "dask", "--scheduler", cluster.scheduler_address,
+             "--out", "dask"]
+        )  # fmt: skip
+    assert code == 0, err
+    for name in ("indices.csv", "noise.csv"):
+        pd.testing.assert_frame_equal(
+            pd.read_csv(in_tmp / "dask" / name), pd.read_csv(in_tmp / "loky" / name)
+        )
+
+
+def test_scheduler_needs_the_dask_backend(in_tmp: Path) -> None:
+    code, _, err = call(["sensitivity", write(in_tmp), "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2
+    assert "--scheduler needs --backend dask" in err
 
 
 def test_resume_refuses_a_changed_experiment(in_tmp: Path) -> None:
@@ -177,3 +222,22 @@ def test_cli_option_errors(in_tmp: Path) -> None:
     code, _, err = call(["discover", in_tmp, "--threshold", 0.5])
     assert code == 2
     assert "no runs.parquet or runs.csv" in err
+
+
+@pytest.mark.slow
+def test_pooled_kaplan_meier_outputs_through_the_sweep_engine(in_tmp: Path) -> None:
+    text = write(in_tmp).read_text("utf-8")
+    text = text.replace('"run.steps" = 48', '"run.steps" = 84').replace(
+        'outputs = ["poles_formed", "coops_per_org_year", "survival_10y"]',
+        'outputs = ["survival_5y", "km_survival_5y"]',
+    )
+    path = in_tmp / "km.toml"
+    path.write_text(text, "utf-8")
+    code, out, err = call(["sensitivity", path, "--jobs", 2, "--out", "km"])
+    assert code == 0, err
+    noise = pd.read_csv(in_tmp / "km" / "noise.csv").set_index("output")
+    assert list(noise.index) == ["survival_5y", "km_survival_5y"]
+    runs = pd.read_parquet(in_tmp / "km" / "runs.parquet")
+    assert {"pole_months", "pole_died"} <= set(runs.columns)
+    assert (in_tmp / "km" / "sweep" / "poles.parquet").is_file()
+    assert "bootstrap over the replicates" in out

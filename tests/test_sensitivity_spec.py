@@ -53,7 +53,7 @@ def test_a_good_file_is_read_with_declared_metadata(write_toml: WriteToml) -> No
 
 
 def test_shipped_experiments_are_valid() -> None:
-    # Sensitivity studies name a `method`; the other files are sweep experiments.
+    # experiments/ also holds sweep experiments (design = ...); sensitivity ones have a method
     files = [
         p for p in sorted(EXPERIMENTS.glob("*.toml")) if "method" in tomllib.loads(p.read_text())
     ]

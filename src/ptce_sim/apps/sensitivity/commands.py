@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
+import sys
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -31,24 +33,51 @@ def _need_extras() -> None:
     "--jobs", "-j", type=int, default=-1, show_default=True, help="Parallel workers (-1 = all)."
 )
 @click.option(
+    "--backend",
+    type=click.Choice(["loky", "dask"]),
+    default="loky",
+    show_default=True,
+    help="loky: local processes; dask: a Dask distributed cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler, e.g. tcp://host:8786 (default: a local Dask cluster).",
+)
+@click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=None,
     help="Results folder (default: runs/<experiment>-<timestamp>/).",
 )
 @click.option("--resume", is_flag=True, help="Continue an interrupted study into the same --out.")
-def sensitivity_command(experiment: Path, jobs: int, out: Path | None, resume: bool) -> None:
-    """Morris screening or Sobol' indices of the outputs named in EXPERIMENT (a .toml file)."""
+def sensitivity_command(
+    experiment: Path,
+    jobs: int,
+    backend: str,
+    scheduler: str | None,
+    out: Path | None,
+    resume: bool,
+) -> None:
+    """Morris screening or Sobol' indices of the outputs named in EXPERIMENT (a .toml file).
+
+    The runs go through the sweep engine (as ``ptce-sim sweep``): parallel or on Dask,
+    streamed to disk, resumable with --resume after an interruption.
+    """
     from rich.console import Console
 
     from ptce_sim.apps.cli import _INVOCATION, LazyProgress, _fail
     from ptce_sim.apps.sensitivity.spec import load_experiment
     from ptce_sim.apps.sensitivity.study import run_study
+    from ptce_sim.apps.sweep import Interrupted
 
     try:
         _need_extras()
         if jobs == 0 or jobs < -1:
             raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        if scheduler is not None and backend != "dask":
+            raise ConfigError("--scheduler needs --backend dask", "--scheduler", value=scheduler)
         if resume and out is None:
             raise ConfigError("needs the --out folder of the interrupted study", "--resume")
         exp = load_experiment(experiment)
@@ -58,13 +87,31 @@ def sensitivity_command(experiment: Path, jobs: int, out: Path | None, resume: b
         _fail(err)
     console = Console(stderr=True)
     bar = LazyProgress(console, f"{exp.name}: {exp.n_runs} runs")
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         result = run_study(
-            exp, out, jobs=jobs, resume=resume, progress=bar, command=["ptce-sim", *_INVOCATION]
+            exp,
+            out,
+            jobs=jobs,
+            backend=backend,
+            scheduler=scheduler,
+            resume=resume,
+            progress=bar,
+            command=["ptce-sim", *_INVOCATION],
         )
     except ConfigError as err:
         bar.close()
         _fail(err)
+    except Interrupted as stop:
+        bar.close()
+        click.echo(
+            f"interrupted: {stop.done} of {stop.total} runs saved; resume with: "
+            f"ptce-sim sensitivity {experiment} --out {out} --resume",
+            err=True,
+        )
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     bar.close()
     click.echo((result.out / "summary.md").read_text(encoding="utf-8"))
     click.echo(f"Results written to {result.out}/ (indices.csv, summary.md, plots)")

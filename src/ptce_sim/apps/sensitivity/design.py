@@ -7,12 +7,13 @@ the exact sampled values and their structure (trajectories for Morris, A/B/AB bl
 Sobol'), not what the model received.
 
 **Common random numbers.** Replicate ``r`` of *every* design point runs with the same
-seed, :func:`replicate_seed` ``(root, r)``, which depends on the root seed and ``r`` only.
+seed, :func:`replicate_seed` ``(root, r)``, which depends on the root seed and ``r`` only
+(the sweep engine's ``paired = true`` seeds).
 Two design points then differ by their parameters, not by their dice: the elementary
 effects of Morris and the A/AB differences of Sobol' are differences of paired runs,
 which removes most of the replicate noise from them. Adding replicates later keeps the
-seeds of the earlier ones (``SeedSequence(root, spawn_key=(r,))`` is what
-``SeedSequence(root).spawn(R)[r]`` returns, whatever ``R``).
+seeds of the earlier ones (the seed is ``SeedSequence(root, spawn_key=(1, r))``'s state,
+whatever ``R``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ptce_sim.apps import runid
 from ptce_sim.apps.sensitivity.spec import Experiment, Factor
 
 
@@ -83,6 +85,9 @@ def to_points(factors: tuple[Factor, ...], X: np.ndarray) -> list[dict[str, Any]
 
 
 def replicate_seed(root: int, replicate: int) -> int:
-    """Seed of replicate ``replicate`` at every design point (common random numbers)."""
-    state = np.random.SeedSequence(root, spawn_key=(replicate,)).generate_state(1, np.uint32)
-    return int(state[0])
+    """Seed of replicate ``replicate`` at every design point (common random numbers).
+
+    The sweep engine's paired seed (``runid.replicate_seed``), so an analytic runner and
+    the model runner give a replicate the same seed.
+    """
+    return runid.replicate_seed(root, replicate)

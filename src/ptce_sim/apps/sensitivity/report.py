@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ptce_sim.apps.sensitivity.analysis import ranking
+from ptce_sim.apps.sensitivity.pooled import POOLED_DOCS
 from ptce_sim.apps.sensitivity.spec import Experiment, Factor
 from ptce_sim.world.summary import SUMMARY_DOCS
 
@@ -171,10 +172,17 @@ def summary_markdown(exp: Experiment, result: StudyResult) -> str:
     noise = result.noise.set_index("output")
     for name in exp.outputs:
         lines += [f"## {name}", ""]
-        if name in SUMMARY_DOCS:
-            lines += [f"*{SUMMARY_DOCS[name]}*", ""]
+        doc = SUMMARY_DOCS.get(name) or POOLED_DOCS.get(name)
+        if doc:
+            lines += [f"*{doc}*", ""]
         lines += _output_lines(exp, result, name)
         nz = noise.loc[name]
+        if name in POOLED_DOCS:
+            lines.append(
+                "- Pooled per design point: its noise is measured by a bootstrap over "
+                "the replicates (docs/sensitivity.md); 'a single run' below means a value "
+                "pooled from one replicate's poles."
+            )
         lines.append(
             f"- Replicate noise: {_pct(nz['noise_share_run'])} of the variance of a single "
             f"run is chance (same parameters, other dice); {_pct(nz['noise_share_mean'])} "

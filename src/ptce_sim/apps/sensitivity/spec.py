@@ -11,7 +11,8 @@ Format (every key but ``method`` and ``[factors]`` has a default)::
     method = "morris"              # "morris" or "sobol"
     seed = 1                       # root seed, >= 1 (SALib treats 0 as "no seed")
     replicates = 4                 # runs per design point (common random numbers)
-    outputs = ["survival_10y"]     # summaries analysed (default: DEFAULT_OUTPUTS)
+    outputs = ["survival_10y"]     # summaries analysed (default: DEFAULT_OUTPUTS), or
+                                   # km_survival_5y / km_survival_10y (pooled, pooled.py)
 
     [set]                          # fixed overrides of the base scenario
     "run.steps" = 240
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptce_sim.apps.sensitivity.pooled import POOLED_DOCS
 from ptce_sim.base.errors import ConfigError, suggest
 from ptce_sim.base.params import check_key
 from ptce_sim.world import scenario as scenarios
@@ -286,14 +288,15 @@ def _outputs(data: Mapping[str, Any], src: str) -> tuple[str, ...]:
     if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
         raise ConfigError("expected a non-empty list of summary names", src, "outputs", outputs)
     for name in outputs:
-        if name not in SUMMARY_DOCS:
+        if name not in SUMMARY_DOCS and name not in POOLED_DOCS:
             raise ConfigError(
                 "unknown summary",
                 src,
                 "outputs",
                 name,
-                hint=suggest(name, SUMMARY_DOCS),
-                allowed="a summary listed in docs/outputs.md",
+                hint=suggest(name, [*SUMMARY_DOCS, *POOLED_DOCS]),
+                allowed="a summary listed in docs/outputs.md, or km_survival_5y / "
+                "km_survival_10y (pooled per design point, docs/sensitivity.md)",
             )
     if len(set(outputs)) != len(outputs):
         raise ConfigError("a summary is named twice", src, "outputs", outputs)

@@ -13,6 +13,10 @@ Files written (``docs/sensitivity.md`` explains how to read them):
 ``experiment.json``    the resolved experiment, versions, and the command line
 ``design.csv``         SALib's sample: one row per design point, raw factor values
 ``runs.parquet``       the runs table (one row per run: point, replicate, seed, …)
+``sweep/``             the sweep engine's folder: its runs.parquet holds every parameter
+                       and the run ids (``ptce-sim run --from``), poles.parquet (when
+                       pooled outputs need it), provenance; ``points.csv`` and
+                       ``sweep.toml`` beside it are the design it swept
 ``indices.csv``        tidy indices, one row per (output, parameter)
 ``convergence.csv``    the indices at N/4, N/2 and N with their CIs
 ``noise.csv``          replicate-noise share per output
@@ -36,10 +40,10 @@ import numpy as np
 import pandas as pd
 
 import ptce_sim
-from ptce_sim.apps.sensitivity import analysis, report
+from ptce_sim.apps.sensitivity import analysis, pooled, report
 from ptce_sim.apps.sensitivity import noise as noise_effects
 from ptce_sim.apps.sensitivity.design import Design, make_design
-from ptce_sim.apps.sensitivity.runner import Progress, RunPoints, run_points
+from ptce_sim.apps.sensitivity.runner import SWEEP, Progress, RunPoints, run_points
 from ptce_sim.apps.sensitivity.spec import Experiment
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import flat_dict
@@ -94,13 +98,16 @@ def run_study(
     *,
     runner: RunPoints = run_points,
     jobs: int = 1,
+    backend: str = "loky",
+    scheduler: str | None = None,
     resume: bool = False,
     progress: Progress | None = None,
     command: list[str] | None = None,
 ) -> StudyResult:
     """Sample, run, analyse and write one study; returns what it wrote.
 
-    ``runner`` is the single boundary to the execution engine (see ``runner.py``).
+    ``runner`` is the single boundary to the execution engine (see ``runner.py``);
+    ``jobs``, ``backend`` and ``scheduler`` say how it runs, never what it computes.
     """
     out = Path(out)
     check_out_dir(out)
@@ -134,15 +141,18 @@ def run_study(
             jobs=jobs,
             workdir=work,
             progress=progress,
+            outputs=exp.outputs,
+            poles=pooled.needs_poles(exp.outputs),
+            backend=backend,
+            scheduler=scheduler,
         )
     except ConfigError:
-        if not any((work / "chunks").glob("chunk-*")):
+        if not (work / SWEEP / "sweep.json").is_file():
             shutil.rmtree(work, ignore_errors=True)  # nothing run yet: nothing to resume
         raise
     result = analyse_runs(exp, design, runs, out)
     runs.to_parquet(work / "runs.parquet", index=False)
     report.write_all(exp, result, work)
-    shutil.rmtree(work / "chunks", ignore_errors=True)
     if out.exists():
         out.rmdir()  # empty: checked above
     os.replace(work, out)
@@ -151,13 +161,29 @@ def run_study(
 
 def analyse_runs(exp: Experiment, design: Design, runs: pd.DataFrame, out: Path) -> StudyResult:
     """The analysis part alone (no running, no writing): means, indices, noise."""
-    missing = [name for name in exp.outputs if name not in runs.columns]
+    needed = [o for o in exp.outputs if o not in pooled.POOLED_DOCS]
+    if pooled.needs_poles(exp.outputs):
+        needed += list(pooled.POLE_LISTS)
+    missing = [name for name in needed if name not in runs.columns]
     if missing:
         raise ConfigError("the runs table lacks these outputs", str(out), value=missing)
-    means = analysis.point_means(runs, len(design.points), exp.outputs)
+    n_points = len(design.points)
+    per_run = tuple(o for o in exp.outputs if o not in pooled.POOLED_DOCS)
+    means = analysis.point_means(runs, n_points, per_run)
+    draws = {}  # pooled outputs: bootstrap over replicates, (points, resamples)
+    for name in exp.outputs:
+        if name in pooled.POOLED_DOCS:
+            means[name] = pooled.point_values(runs, n_points, name)
+            draws[name] = pooled.bootstrap(runs, n_points, name, exp.seed)
+    means = means[list(exp.outputs)]
     indices, convergence = analysis.analyse(exp, design, means)
-    noise = analysis.noise_table(runs, exp.outputs)
-    indices = noise_effects.denoise(exp, design, runs, indices)
+    noise = pd.concat(
+        [analysis.noise_table(runs, per_run), pooled.noise_table(means, draws, exp.replicates)],
+        ignore_index=True,
+    )
+    noise = noise.set_index("output").loc[list(exp.outputs)].reset_index()
+    values = {name: means[name].to_numpy(dtype=float) for name in draws}
+    indices = noise_effects.denoise(exp, design, runs, indices, draws, values)
     return StudyResult(out, design, runs, indices, convergence, noise)
 
 
