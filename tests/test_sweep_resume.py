@@ -22,11 +22,11 @@ pytestmark = pytest.mark.slow
 
 EXPERIMENT = """
 design = "grid"
-replicates = 40
+replicates = 60
 seed = 5
 [set]
-"run.steps" = 60
-"territory.n_orgs" = 30
+"run.steps" = 120
+"territory.n_orgs" = 40
 [levels]
 "turnover.rate" = [0.01, 0.03]
 "funding.la_subsidy" = [0.0, 25.0]
@@ -72,7 +72,7 @@ def test_killed_and_resumed_sweeps_lose_and_duplicate_nothing(tmp_path: Path) ->
             if len(committed_ids(out)) > before:
                 break
             time.sleep(0.05)
-        time.sleep(rng.uniform(0.0, 1.5))
+        time.sleep(rng.uniform(0.0, 0.8))
         if proc.poll() is None:
             if sig == signal.SIGKILL:
                 os.killpg(proc.pid, signal.SIGKILL)  # the job and its workers, at once
