@@ -116,7 +116,10 @@ def _volunteer(reg: PoleRegistry, pole: Pole) -> None:
         return
     if pole.volunteer in pole.members:
         return
-    idx = np.asarray(pole.members)
+    if not pole.members:  # every member excluded (unpaid dues): nobody to volunteer
+        pole.volunteer = None
+        return
+    idx = np.asarray(pole.members, dtype=np.intp)
     h = reg._homophily_with(idx, pole.members)
     commitment = m.orgs.alpha[idx] * h
     free = m.orgs.time_budget[idx] - m.time_used[idx]

@@ -49,8 +49,13 @@ def needs_poles(outputs: Sequence[str]) -> bool:
 
 def km_at(months: np.ndarray, died: np.ndarray, weights: np.ndarray, t: float) -> np.ndarray:
     """Kaplan–Meier S(t) for each row of ``weights`` (poles weighted, e.g. by how often
-    the bootstrap drew their replicate); NaN where no weighted pole was followed to ``t``
-    (``KaplanMeier.at``'s rule: the curve is undefined beyond the longest follow-up)."""
+    the bootstrap drew their replicate).
+
+    NaN where no weighted pole was followed to ``t`` *and* the curve had not reached 0:
+    beyond a last censored observation S is unknown, but once every pole at risk has
+    died it is 0 for good. (``KaplanMeier.at`` leaves both blank; here the second case
+    matters: dropping the points where every pole died early would drop the worst
+    points from the analysis.)"""
     weights = np.atleast_2d(weights).astype(float)
     out = np.full(len(weights), np.nan)
     if len(months) == 0:
@@ -66,7 +71,7 @@ def km_at(months: np.ndarray, died: np.ndarray, weights: np.ndarray, t: float) -
         surv = factor.prod(axis=1)
     else:
         surv = np.ones(len(weights))
-    defined = follow >= t
+    defined = (follow >= t) | ((surv == 0.0) & np.isfinite(follow))
     out[defined] = surv[defined]
     return out
 
