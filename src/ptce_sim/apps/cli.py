@@ -49,6 +49,22 @@ def _overrides(pairs: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def _check_jobs(jobs: int) -> None:
+    if jobs == 0 or jobs < -1:
+        raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+
+
+def _check_runs(replicates: int, seed: int, jobs: int) -> None:
+    """The options shared by the commands that run replicates of scenarios."""
+    if replicates < 1:
+        raise ConfigError(
+            "must be at least 1", "--replicates", value=replicates, allowed="an integer >= 1"
+        )
+    if seed < 0:
+        raise ConfigError("seed must be >= 0", "--seed", value=seed, allowed="an integer >= 0")
+    _check_jobs(jobs)
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return "–" if value != value else f"{value:.3g}"
@@ -235,14 +251,7 @@ def compare(
 
     console = Console(stderr=True)
     try:
-        if replicates < 1:
-            raise ConfigError(
-                "must be at least 1", "--replicates", value=replicates, allowed="an integer >= 1"
-            )
-        if seed < 0:
-            raise ConfigError("seed must be >= 0", "--seed", value=seed, allowed="an integer >= 0")
-        if jobs == 0 or jobs < -1:
-            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        _check_runs(replicates, seed, jobs)
         names = scenario_refs or cmp.DEFAULT_POLICIES
         updates = _overrides(sets)
         specs = [scenarios.load(ref).with_overrides(updates, "--set") for ref in names]
@@ -316,8 +325,7 @@ def sweep(
 
     console = Console(stderr=True)
     try:
-        if jobs == 0 or jobs < -1:
-            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        _check_jobs(jobs)
         if scheduler is not None and backend != "dask":
             raise ConfigError("--scheduler needs --backend dask", "--scheduler", value=scheduler)
         if flush_every <= 0:
@@ -483,14 +491,7 @@ def patterns(
 
     console = Console(stderr=True)
     try:
-        if replicates < 1:
-            raise ConfigError(
-                "must be at least 1", "--replicates", value=replicates, allowed="an integer >= 1"
-            )
-        if seed < 0:
-            raise ConfigError("seed must be >= 0", "--seed", value=seed, allowed="an integer >= 0")
-        if jobs == 0 or jobs < -1:
-            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        _check_runs(replicates, seed, jobs)
         spec = scenarios.load(scenario).with_overrides(_overrides(sets), "--set")
     except ConfigError as err:
         _fail(err)
@@ -562,8 +563,7 @@ def calibrate(
 
     console = Console(stderr=True)
     try:
-        if jobs == 0 or jobs < -1:
-            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
+        _check_jobs(jobs)
         if out is None:
             if resume:
                 raise ConfigError("--resume needs --out DIR (the folder to finish)", "--resume")
