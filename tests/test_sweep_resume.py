@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 EXPERIMENT = """
 design = "grid"
-replicates = 60
+replicates = 200
 seed = 5
 [set]
 "run.steps" = 120
@@ -72,7 +72,7 @@ def test_killed_and_resumed_sweeps_lose_and_duplicate_nothing(tmp_path: Path) ->
             if len(committed_ids(out)) > before:
                 break
             time.sleep(0.05)
-        time.sleep(rng.uniform(0.0, 0.3))
+        time.sleep(rng.uniform(0.0, 0.2))
         if proc.poll() is None:
             if sig == signal.SIGKILL:
                 os.killpg(proc.pid, signal.SIGKILL)  # the job and its workers, at once
