@@ -88,7 +88,10 @@ def test_killed_and_resumed_sweeps_lose_and_duplicate_nothing(tmp_path: Path) ->
         ids = committed_ids(out)
         assert len(ids) == len(set(ids)), f"duplicated runs after stop {k}"
         assert set(ids) <= set(expected)
-    assert interrupted >= 3
+    # At least two real stops (the first, a SIGKILL, always lands: the first session has
+    # the whole sweep to do). On a quiet machine a later session may finish the few
+    # remaining runs before its stop; that session then checks a clean completion.
+    assert interrupted >= 2
 
     proc = start(exp_path, out, jobs=2, resume=True)
     _, err = proc.communicate(timeout=300)
