@@ -100,6 +100,23 @@ def test_defaults_are_rounded_and_grouped_by_section() -> None:
     }
 
 
+def _confirmed(rows: list[tuple[int, float, int, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["point", "distance", "passed", "worst_margin"])
+
+
+def test_choose_prefers_the_widest_weakest_pass_among_full_passes() -> None:
+    n = len(procedure.PATTERNS)
+    confirmed = _confirmed([(1, 0.5, n, 0.4), (2, 0.7, n, 2.5), (3, 0.3, n - 1, -0.2)])
+    # the lowest distance (3) fails a pattern; among full passes the margin decides
+    assert procedure.choose(confirmed)["point"] == 2
+
+
+def test_choose_falls_back_to_the_lowest_distance_when_nothing_passes() -> None:
+    n = len(procedure.PATTERNS)
+    confirmed = _confirmed([(1, 0.9, n - 1, -0.1), (2, 0.4, n - 2, -1.0)])
+    assert procedure.choose(confirmed)["point"] == 2
+
+
 @pytest.mark.slow
 def test_calibration_procedure_runs_end_to_end_on_a_tiny_budget(tmp_path: Path) -> None:
     out = tmp_path / "cal"
@@ -109,16 +126,23 @@ def test_calibration_procedure_runs_end_to_end_on_a_tiny_budget(tmp_path: Path) 
     assert result["search_points"] == budget.search_samples
     assert result["refine_points"] == budget.refine_samples * budget.refine_rounds
     assert len(result["confirmed"]) == budget.confirm_top
-    assert result["replicates"] == budget.confirm_replicates
+    assert result["confirm_replicates"] == budget.confirm_replicates
+    assert result["replicates"] == budget.verify_replicates
     assert set(result["chosen"]) == set(
         tomllib.loads((Path("experiments") / "calibration.toml").read_text())["bounds"]
     )
-    for name in ("search", "refine1", "confirm"):
+    for name in ("search", "refine1", "confirm", "verify"):
         assert (out / name / "runs.parquet").is_file()
     assert (out / "acceptance.png").stat().st_size > 1000
-    # The chosen point is the best confirmed one.
+    # The chosen point is the confirmed one that choose() picks ...
     confirmed = pd.read_csv(out / "confirm_points.csv")
-    assert result["distance"] == pytest.approx(confirmed["distance"].min())
+    pick = procedure.choose(confirmed)
+    assert result["confirm_distance"] == pytest.approx(pick["distance"])
+    # ... and the verify stage ran exactly the values written into the defaults.
+    assert result["written"] == procedure.rounded(result["chosen"])
+    verify = pd.read_parquet(out / "verify" / "runs.parquet")
+    for key, value in result["written"].items():
+        assert (verify[key] == value).all(), key
     # A finished calibration resumed is unchanged.
     before = (out / "calibration.json").read_text()
     assert main(["calibrate", "--budget", "tiny", "--out", str(out), "--resume"]) == 0

@@ -106,3 +106,25 @@ def test_replicates_without_a_pole_are_charged_in_proportion() -> None:
         runs.loc[0, p.summary] = np.nan  # one territory of four grew no formal pole
     # Every pattern: 3/4 x 0 (the others sit on target) + 1/4 x 3^2.
     assert distance(runs) == pytest.approx(9.0 / 4)
+
+
+def test_margin_counts_standard_errors_to_the_nearest_edge() -> None:
+    # pole_size band 12-18: values 16 and 17 (mean 16.5, sd 0.7071, se 0.5) sit 1.5
+    # members below the upper edge = 3 standard errors inside.
+    runs = on_target(replicates=2)
+    runs["mean_formal_size"] = [16.0, 17.0]
+    row = evaluate(runs).set_index("pattern").loc["pole_size"]
+    assert row["margin_se"] == pytest.approx(3.0, rel=1e-9)
+    # outside the band, the margin is negative: 19 and 20 are 1.5 above 18 = -3 SE
+    runs["mean_formal_size"] = [19.0, 20.0]
+    row = evaluate(runs).set_index("pattern").loc["pole_size"]
+    assert row["margin_se"] == pytest.approx(-3.0, rel=1e-9)
+    assert not row["passed"]
+
+
+def test_margin_without_spread_is_infinite_inside_and_minus_infinite_outside() -> None:
+    runs = on_target(replicates=3)
+    verdict = evaluate(runs).set_index("pattern")
+    assert verdict.loc["pole_size", "margin_se"] == math.inf
+    runs["mean_formal_size"] = 30.0
+    assert evaluate(runs).set_index("pattern").loc["pole_size", "margin_se"] == -math.inf

@@ -52,6 +52,8 @@ def point_table(runs: pd.DataFrame, factors: Sequence[str]) -> pd.DataFrame:
                 "replicates": len(group),
                 "distance": distance(group),
                 "passed": int(verdict["passed"].sum()),
+                # the weakest pass (or worst miss), in standard errors: see margin_se
+                "worst_margin": float(verdict["margin_se"].min(skipna=False)),
                 **dict(zip(verdict["pattern"], verdict["value"], strict=True)),
             }
         )

@@ -594,9 +594,12 @@ def calibrate(
         f"Calibration in {out}/: {result['evaluated_points']} parameter sets evaluated "
         f"({result['evaluated_accepted_points']} within distance 1); of the "
         f"{len(result['confirmed'])} confirmed on fresh seeds, "
-        f"{result['confirmed_accepted_points']} within 1; chosen: distance "
-        f"{result['distance']:.2f} over {result['replicates']} replicates, "
-        f"{result['patterns_passed']} patterns pass.\nDefaults to write (2 significant digits):\n"
+        f"{result['confirmed_accepted_points']} within 1.\nChosen (weakest pass "
+        f"{result['confirm_worst_margin']:.1f} SE over {result['confirm_replicates']} "
+        f"replicates), as written, on fresh seeds: distance {result['distance']:.2f}, "
+        f"{result['patterns_passed']} of {len(result['patterns'])} patterns pass (weakest "
+        f"{result['worst_margin']:.1f} SE, {result['replicates']} replicates).\n"
+        "Defaults to write (2 significant digits; experiments/apply_calibration.py):\n"
         + cal.defaults_toml(result["chosen"])
     )
 
