@@ -1,11 +1,12 @@
 """Sweeps on a Dask distributed cluster (``ptce-sim sweep --backend dask``).
 
 Why native Dask futures rather than joblib's Dask backend: the sweep keeps a fixed
-number of runs in flight (twice the cluster's threads), so memory on the client and the
-scheduler stays flat however long the sweep; each future is keyed by its run id, so the
-dashboard names the runs; a worker lost mid-run is rescheduled by Dask. Before any run,
-every worker must report the same ptce-sim version and model code as this process: a
-cluster with another installation would silently mix two models.
+number of chunks of runs in flight (twice the cluster's threads), so memory on the
+client and the scheduler stays flat however long the sweep; each future is keyed by its
+first run id, so the dashboard names the runs; a worker lost mid-chunk has the chunk
+rescheduled by Dask. Before any run, every worker must report the same ptce-sim version
+and model code as this process: a cluster with another installation would silently mix
+two models.
 
 Imported only by the dask backend: ``dask[distributed]`` is an optional dependency
 (``pip install "ptce-sim[dask]"``).
@@ -26,11 +27,11 @@ WORKERS_TIMEOUT = 120.0
 
 def dask_results(
     tasks: Iterator[Any],
-    execute: Callable[[Any], dict[str, Any]],
+    execute: Callable[[Any], Any],
     jobs: int,
     scheduler: str | None,
-) -> Iterator[dict[str, Any]]:
-    """Results of ``execute(task)`` for every task, in completion order."""
+) -> Iterator[Any]:
+    """Results of ``execute(chunk)`` for every chunk of runs, in completion order."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -65,18 +66,23 @@ def dask_results(
             task = next(tasks, None)
             if task is None:
                 break
-            pending.add(client.submit(execute, task, key=f"ptce-run-{task.run_id}", pure=False))
+            pending.add(client.submit(execute, task, key=_key(task), pure=False))
         for future in pending:
             result = future.result()
             future.release()
             task = next(tasks, None)
             if task is not None:
-                pending.add(client.submit(execute, task, key=f"ptce-run-{task.run_id}", pure=False))
+                pending.add(client.submit(execute, task, key=_key(task), pure=False))
             yield result
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _key(chunk: Any) -> str:
+    """A chunk's Dask key names its first run id and its size, for the dashboard."""
+    return f"ptce-runs-{chunk[0].run_id}+{len(chunk) - 1}"
 
 
 def _check_workers(client: Any, scheduler: str | None) -> None:
