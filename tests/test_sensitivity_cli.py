@@ -215,7 +215,7 @@ def test_cli_option_errors(in_tmp: Path) -> None:
     exp = write(in_tmp)
     code, _, err = call(["sensitivity", exp, "--resume"])
     assert code == 2
-    assert "--resume: needs the --out folder" in err
+    assert "--resume: needs --out DIR" in err
     code, _, err = call(["sensitivity", exp, "--jobs", 0])
     assert code == 2
     assert "--jobs: must be -1 (all cores) or >= 1" in err

@@ -151,7 +151,7 @@ def test_cli_errors_are_one_line_exit_2_and_write_nothing(
     assert snapshot(out) == before
     code, _, err = cli("sweep", tiny_experiment, "--resume")
     assert code == 2
-    assert "--resume needs --out" in err
+    assert "--resume: needs --out DIR" in err
 
 
 def test_lock_refuses_a_second_sweep_in_the_same_folder(

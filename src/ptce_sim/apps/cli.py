@@ -21,6 +21,7 @@ from rich.table import Table
 
 import ptce_sim
 from ptce_sim.apps import paramdoc
+from ptce_sim.apps.engine_cli import check_engine, check_jobs, engine_options, output_folder
 from ptce_sim.apps.progress import LazyProgress
 from ptce_sim.apps.sensitivity.commands import discover_command, sensitivity_command
 from ptce_sim.base.errors import ConfigError
@@ -49,11 +50,6 @@ def _overrides(pairs: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def _check_jobs(jobs: int) -> None:
-    if jobs == 0 or jobs < -1:
-        raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
-
-
 def _check_runs(replicates: int, seed: int, jobs: int) -> None:
     """The options shared by the commands that run replicates of scenarios."""
     if replicates < 1:
@@ -62,7 +58,7 @@ def _check_runs(replicates: int, seed: int, jobs: int) -> None:
         )
     if seed < 0:
         raise ConfigError("seed must be >= 0", "--seed", value=seed, allowed="an integer >= 0")
-    _check_jobs(jobs)
+    check_jobs(jobs)
 
 
 def _fmt(value: Any) -> str:
@@ -280,27 +276,7 @@ def compare(
 
 @cli.command()
 @click.argument("experiment_ref", metavar="EXPERIMENT")
-@click.option("--jobs", "-j", type=int, default=-1, show_default=True, help="Workers (-1 = all).")
-@click.option(
-    "--backend",
-    type=click.Choice(["loky", "dask"]),
-    default="loky",
-    show_default=True,
-    help="loky: local processes; dask: a Dask distributed cluster.",
-)
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    default=None,
-    help="Dask scheduler, e.g. tcp://host:8786 (default: a local Dask cluster).",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output folder (default: runs/<experiment>-<timestamp>/).",
-)
-@click.option("--resume", is_flag=True, help="Finish an interrupted sweep in --out.")
+@engine_options("<experiment>")
 @click.option(
     "--flush-every",
     type=float,
@@ -325,16 +301,11 @@ def sweep(
 
     console = Console(stderr=True)
     try:
-        _check_jobs(jobs)
-        if scheduler is not None and backend != "dask":
-            raise ConfigError("--scheduler needs --backend dask", "--scheduler", value=scheduler)
+        check_engine(jobs, backend, scheduler)
         if flush_every <= 0:
             raise ConfigError("must be > 0", "--flush-every", value=flush_every)
         exp = experiment.load(experiment_ref)
-        if out is None:
-            if resume:
-                raise ConfigError("--resume needs --out DIR (the folder to finish)", "--resume")
-            out = Path("runs") / f"{Path(exp.path).stem}-{datetime.now():%Y%m%d-%H%M%S}"
+        out = output_folder(out, resume, Path(exp.path).stem)
         options = engine.Options(
             jobs=jobs, backend=backend, scheduler=scheduler, flush_seconds=flush_every
         )
@@ -523,9 +494,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 @cli.command()
-@click.option("--jobs", "-j", type=int, default=-1, show_default=True, help="Workers (-1 = all).")
-@click.option("--backend", type=click.Choice(["loky", "dask"]), default="loky", show_default=True)
-@click.option("--scheduler", metavar="ADDRESS", default=None, help="Dask scheduler address.")
+@engine_options("calibration")
 @click.option(
     "--budget",
     type=click.Choice(["full", "tiny"]),
@@ -540,13 +509,6 @@ def _write_atomic(path: Path, text: str) -> None:
     default=None,
     help="Search-stage experiment (default: experiments/calibration.toml).",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output folder (default: runs/calibration-<timestamp>/).",
-)
-@click.option("--resume", is_flag=True, help="Finish an interrupted calibration in --out.")
 def calibrate(
     jobs: int,
     backend: str,
@@ -563,11 +525,9 @@ def calibrate(
 
     console = Console(stderr=True)
     try:
-        _check_jobs(jobs)
+        check_engine(jobs, backend, scheduler)
         if out is None:
-            if resume:
-                raise ConfigError("--resume needs --out DIR (the folder to finish)", "--resume")
-            out = Path("runs") / f"calibration-{datetime.now():%Y%m%d-%H%M%S}"
+            out = output_folder(out, resume, "calibration")
         elif out.exists() and any(out.iterdir()) and not resume:
             raise ConfigError(
                 "folder exists and is not empty (use --resume to finish it)", "--out", value=out

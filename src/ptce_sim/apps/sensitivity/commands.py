@@ -13,11 +13,11 @@ import json
 import signal
 import sys
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 
 import click
 
+from ptce_sim.apps.engine_cli import check_engine, engine_options, output_folder
 from ptce_sim.base.errors import ConfigError
 
 
@@ -29,29 +29,7 @@ def _need_extras() -> None:
 
 @click.command("sensitivity")
 @click.argument("experiment", type=click.Path(path_type=Path))
-@click.option(
-    "--jobs", "-j", type=int, default=-1, show_default=True, help="Parallel workers (-1 = all)."
-)
-@click.option(
-    "--backend",
-    type=click.Choice(["loky", "dask"]),
-    default="loky",
-    show_default=True,
-    help="loky: local processes; dask: a Dask distributed cluster.",
-)
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    default=None,
-    help="Dask scheduler, e.g. tcp://host:8786 (default: a local Dask cluster).",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Results folder (default: runs/<experiment>-<timestamp>/).",
-)
-@click.option("--resume", is_flag=True, help="Continue an interrupted study into the same --out.")
+@engine_options("<experiment>")
 def sensitivity_command(
     experiment: Path,
     jobs: int,
@@ -74,15 +52,9 @@ def sensitivity_command(
 
     try:
         _need_extras()
-        if jobs == 0 or jobs < -1:
-            raise ConfigError("must be -1 (all cores) or >= 1", "--jobs", value=jobs)
-        if scheduler is not None and backend != "dask":
-            raise ConfigError("--scheduler needs --backend dask", "--scheduler", value=scheduler)
-        if resume and out is None:
-            raise ConfigError("needs the --out folder of the interrupted study", "--resume")
+        check_engine(jobs, backend, scheduler)
         exp = load_experiment(experiment)
-        if out is None:
-            out = Path("runs") / f"{exp.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+        out = output_folder(out, resume, exp.name)
     except ConfigError as err:
         _fail(err)
     console = Console(stderr=True)
