@@ -180,10 +180,10 @@ def test_patterns_bad_input_is_one_line_exit_2(
 
 @pytest.mark.slow
 def test_baseline_passes_every_pattern(tmp_path: Path) -> None:
-    """The shipped baseline reproduces the field's figures (fixed seeds 1-20)."""
+    """The shipped baseline reproduces the field's figures (fixed seeds 1-50)."""
     verdict = tmp_path / "verdict.json"
     plot = tmp_path / "patterns.png"
-    code = main(["patterns", "-n", "20", "--json", str(verdict), "--plot", str(plot)])
+    code = main(["patterns", "-n", "50", "--json", str(verdict), "--plot", str(plot)])
     rows = json.loads(verdict.read_text())
     failed = [(r["pattern"], r["value"]) for r in rows if not r["passed"]]
     assert failed == []

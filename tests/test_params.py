@@ -269,7 +269,11 @@ def test_error_line_names_source_key_value_range_and_meaning() -> None:
             "trust.baseline",
             "must not exceed 1",
         ),
-        ({"cooperation.duration_min": 13}, "cooperation.duration_min", "duration_min"),
+        (
+            {"cooperation.duration_min": 12, "cooperation.duration_max": 11},
+            "cooperation.duration_min",
+            "duration_min",
+        ),
         ({"territory.competences_min": 7}, "territory.competences_min", "competences_min"),
         (
             {"territory.competence_kinds": 6, "territory.competences_max": 7},

@@ -23,8 +23,13 @@ MIXED = {
 
 
 def _mixed() -> scenarios.Scenario:
-    spec = scenarios.load("calls_only").with_overrides({**MIXED, "funding.la_subsidy": 20.0})
-    return spec
+    # A call open throughout (3-year grants of 130 k€, as calls_only's): under the
+    # calibrated baseline the first poles formalise after calls_only's window (months
+    # 24-30) has closed.
+    calls = {"calls.open": True, "calls.grant": 130.0, "calls.duration": 36}
+    return scenarios.load("baseline").with_overrides(
+        {**MIXED, **calls, "funding.la_subsidy": 20.0}
+    )
 
 
 @pytest.fixture(scope="module")

@@ -192,7 +192,7 @@ def test_kind_propensities_are_distributions_over_project_kinds() -> None:
 
 def test_params_refuse_min_duration_above_max() -> None:
     with pytest.raises(ConfigError, match="duration_min must not exceed duration_max"):
-        CooperationParams(duration_min=13)
+        CooperationParams(duration_min=12, duration_max=11)
 
 
 # -- properties ----------------------------------------------------------------------------

@@ -81,7 +81,7 @@ class CooperationParams:
     """Parameters of partner search, project choice, success and return learning."""
 
     search_rate: float = param(
-        0.55,
+        0.28,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -90,7 +90,7 @@ class CooperationParams:
         source="calibrated",
     )
     search_rate_animation: float = param(
-        0.51,
+        0.53,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -131,7 +131,7 @@ class CooperationParams:
         doc="w_prev: extra candidate weight of a previous partner",
     )
     pole_weight: float = param(
-        13.0,
+        14.0,
         lo=0.0,
         hi=50.0,
         unit="-",
@@ -156,7 +156,7 @@ class CooperationParams:
         doc="gamma: weight of trust in the partner score S = T^gamma Q^(1-gamma)",
     )
     threshold: float = param(
-        0.36,
+        0.45,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -205,7 +205,7 @@ class CooperationParams:
         doc="perceived return at the start, as a multiple of rho_0",
     )
     pooling_tilt: float = param(
-        10.0,
+        8.6,
         lo=0.0,
         hi=50.0,
         unit="-",
@@ -222,7 +222,7 @@ class CooperationParams:
         doc="chi_A: share of project time cost saved at full animation intensity",
     )
     cost_commercial: float = param(
-        0.3,
+        0.13,
         lo=0.01,
         hi=2.0,
         unit="FTE",
@@ -263,7 +263,7 @@ class CooperationParams:
         doc="shortest project",
     )
     duration_max: int = param(
-        11,
+        21,
         lo=1,
         hi=60,
         unit="months",
@@ -272,7 +272,7 @@ class CooperationParams:
         source="calibrated",
     )
     value_commercial: float = param(
-        6.6,
+        6.8,
         lo=0.0,
         hi=20.0,
         unit="x time cost",

@@ -69,7 +69,7 @@ class CellParams:
         doc="w: monthly cost of one FTE of the animation cell (MODEL.md: about €5k)",
     )
     initial_fte: float = param(
-        1.7,
+        1.4,
         lo=0.0,
         hi=5.0,
         unit="FTE",
@@ -119,7 +119,7 @@ class CellParams:
         doc="months after formalisation during which the cell is not cut (pledges carry it)",
     )
     hire_min_members: int = param(
-        14,
+        12,
         lo=1,
         hi=100,
         unit="organisations",

@@ -259,7 +259,7 @@ class PoleParams:
         doc="iota_v: monthly loss of institutionalisation while vegetating",
     )
     join_consider: float = param(
-        0.014,
+        0.031,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -268,7 +268,7 @@ class PoleParams:
         source="calibrated",
     )
     pole_time: float = param(
-        0.11,
+        0.17,
         lo=0.0,
         hi=1.0,
         unit="FTE",
@@ -277,7 +277,7 @@ class PoleParams:
         source="calibrated",
     )
     value_premium: float = param(
-        0.7,
+        1.2,
         lo=0.0,
         hi=20.0,
         unit="k€/month",

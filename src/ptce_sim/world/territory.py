@@ -77,12 +77,13 @@ class TerritoryParams:
         doc="weight of insertion enterprises (SIAE)",
     )
     share_firm: float = param(
-        0.22,
+        0.15,
         lo=0.0,
         hi=1.0,
         unit="weight",
         role="structure",
         doc="weight of conventional firms",
+        source="calibrated",
     )
     share_la: float = param(
         0.04,
@@ -109,7 +110,7 @@ class TerritoryParams:
         doc="mean weight of values vs interest of ESS organisations (ASSO, COOP, SIAE)",
     )
     alpha_firm: float = param(
-        0.33,
+        0.36,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -182,7 +183,7 @@ class TerritoryParams:
         doc="smallest share of its FTE an organisation may put into cooperation",
     )
     time_budget_max: float = param(
-        0.32,
+        0.34,
         lo=0.0,
         hi=1.0,
         unit="share of FTE",
