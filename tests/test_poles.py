@@ -27,9 +27,7 @@ def _mixed() -> scenarios.Scenario:
     # calibrated baseline the first poles formalise after calls_only's window (months
     # 24-30) has closed.
     calls = {"calls.open": True, "calls.grant": 130.0, "calls.duration": 36}
-    return scenarios.load("baseline").with_overrides(
-        {**MIXED, **calls, "funding.la_subsidy": 20.0}
-    )
+    return scenarios.load("baseline").with_overrides({**MIXED, **calls, "funding.la_subsidy": 20.0})
 
 
 @pytest.fixture(scope="module")
