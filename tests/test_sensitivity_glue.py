@@ -246,3 +246,25 @@ def test_noise_shared_by_all_points_does_not_bias_the_indices(tmp_path: Path) ->
     res = study(tmp_path, "m", shared, ISHIGAMI, method="morris", trajectories=6,
                 replicates=3, seed=2)  # fmt: skip
     assert (res.indices["mu_star_noise"] < 1e-9).all()
+
+
+def test_themes_of_factors_and_groups() -> None:
+    from ptce_sim.apps.sensitivity.report import OTHER, theme_of
+    from ptce_sim.apps.sensitivity.spec import Factor
+
+    def f(key: str, group: str | None = None) -> Factor:
+        return Factor(key, 0.0, 1.0, "float", group, "lever", "-", "")
+
+    factors = (
+        f("funding.dues_flat", "money"),
+        f("structural.amount", "money"),
+        f("turnover.rate", "people"),
+        f("poles.succession_support", "people"),
+        f("trust.loss", "mix"),
+        f("funding.la_subsidy", "mix"),
+        f("cooperation.threshold"),
+    )
+    assert theme_of("money", factors) == "funding policy"
+    assert theme_of("people", factors) == "staff turnover"
+    assert theme_of("mix", factors) == "mixed"
+    assert theme_of("cooperation.threshold", factors) == OTHER

@@ -36,7 +36,16 @@ THEMES: dict[str, str] = {
     "cell": "funding policy",
     "turnover": "staff turnover",
 }
+#: Single parameters whose theme is not their group's: leader succession support is a
+#: pole's answer to staff turnover (its leader leaving), not pole behaviour at large.
+KEY_THEMES: dict[str, str] = {"poles.succession_support": "staff turnover"}
 OTHER = "everything else"
+
+
+def _theme(key: str) -> str:
+    if key in KEY_THEMES:
+        return KEY_THEMES[key]
+    return THEMES.get(key.split(".", 1)[0], OTHER) if "." in key else OTHER
 DOMINANT, MATTERS = 0.5, 0.1  # Morris: shares of the largest μ*
 ST_DOMINANT, ST_NEGLIGIBLE = 0.10, 0.05  # Sobol'
 TOP_LABELS = 6
@@ -46,7 +55,7 @@ CI_TARGET = 0.05  # issue 6: ST half-widths on survival <= 0.05
 def theme_of(effect: str, factors: tuple[Factor, ...]) -> str:
     """Theme of a factor or of a group of factors ("mixed" when members disagree)."""
     members = [f.key for f in factors if (f.group or f.key) == effect] or [effect]
-    themes = {THEMES.get(k.split(".", 1)[0], OTHER) if "." in k else OTHER for k in members}
+    themes = {_theme(k) for k in members}
     return themes.pop() if len(themes) == 1 else "mixed"
 
 
