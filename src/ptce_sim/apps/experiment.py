@@ -46,6 +46,7 @@ import numpy as np
 from ptce_sim.apps import runid
 from ptce_sim.base.errors import ConfigError, suggest
 from ptce_sim.base.params import ParamSpec, check_key, flat_dict, parse_cli_value
+from ptce_sim.base.tomlfile import read_toml
 from ptce_sim.world import scenario as scenarios
 from ptce_sim.world.metrics import describe
 from ptce_sim.world.parameters import Parameters
@@ -201,15 +202,7 @@ def load(path: str | Path) -> Experiment:
     src = str(path)
     if path.is_dir():
         raise ConfigError("is a directory, expected an experiment .toml file", src)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise ConfigError("file not found", src) from None
-    except UnicodeDecodeError:
-        raise ConfigError("not a UTF-8 text file", src) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"broken TOML: {exc}", src) from None
+    text, data = read_toml(path)
     return _build(data, path, text)
 
 

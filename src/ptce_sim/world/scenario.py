@@ -24,7 +24,6 @@ dotted key; nothing is ``eval``-ed and no user file is unpickled.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Any
 
 from ptce_sim.base.errors import ConfigError, suggest
 from ptce_sim.base.params import apply_updates, check_key, group_names
+from ptce_sim.base.tomlfile import read_toml
 from ptce_sim.world.parameters import Parameters
 
 META_KEYS = ("name", "description", "extends", "sources", "policy", "start")
@@ -134,27 +134,13 @@ def load(ref: str | os.PathLike[str] = "baseline") -> Scenario:
     return _load_file(path, chain=())
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("file not found", str(path)) from None
-    except IsADirectoryError:
-        raise ConfigError("is a directory, expected a .toml file", str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"broken TOML: {exc}", str(path)) from None
-    except UnicodeDecodeError:
-        raise ConfigError("not a UTF-8 text file", str(path)) from None
-
-
 def _load_file(path: Path, chain: Sequence[Path]) -> Scenario:
     src = str(path)
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise ConfigError(f"'extends' cycle: {cycle}", src, "extends")
-    data = _read_toml(path)
+    _, data = read_toml(path)
 
     parent: Scenario
     ext = data.get("extends")

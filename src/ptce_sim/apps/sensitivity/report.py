@@ -46,6 +46,8 @@ def _theme(key: str) -> str:
     if key in KEY_THEMES:
         return KEY_THEMES[key]
     return THEMES.get(key.split(".", 1)[0], OTHER) if "." in key else OTHER
+
+
 DOMINANT, MATTERS = 0.5, 0.1  # Morris: shares of the largest μ*
 ST_DOMINANT, ST_NEGLIGIBLE = 0.10, 0.05  # Sobol'
 TOP_LABELS = 6

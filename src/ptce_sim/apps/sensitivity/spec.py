@@ -39,7 +39,6 @@ sampled on [0, 1] and read as ``value >= 0.5``. String parameters cannot be fact
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from typing import Any
 from ptce_sim.apps.sensitivity.pooled import POOLED_DOCS
 from ptce_sim.base.errors import ConfigError, suggest
 from ptce_sim.base.params import check_key
+from ptce_sim.base.tomlfile import read_toml
 from ptce_sim.world import scenario as scenarios
 from ptce_sim.world.parameters import Parameters
 from ptce_sim.world.scenario import Scenario
@@ -138,7 +138,7 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file; every problem is a one-line ConfigError."""
     path = Path(path)
     src = str(path)
-    data = _read(path)
+    _, data = read_toml(path)
     for key in data:
         if key not in TOP_KEYS:
             raise ConfigError(
@@ -217,20 +217,6 @@ def load_experiment(path: str | Path) -> Experiment:
         name=path.stem,
         path=src,
     )
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("file not found", str(path)) from None
-    except IsADirectoryError:
-        raise ConfigError("is a directory, expected a .toml file", str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"broken TOML: {exc}", str(path)) from None
-    except UnicodeDecodeError:
-        raise ConfigError("not a UTF-8 text file", str(path)) from None
 
 
 def _int(
