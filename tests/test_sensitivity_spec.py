@@ -122,3 +122,16 @@ def test_set_table_overrides_the_base_scenario(write_toml: WriteToml) -> None:
     bad = write_toml("bad.toml", GOOD.format(method="morris") + '[set]\n"run.steps" = 0\n')
     with pytest.raises(ConfigError, match=r"run\.steps = 0: out of range"):
         load_experiment(bad)
+
+
+def test_the_shipped_sobol_study_has_six_to_ten_effects_and_keeps_the_themes() -> None:
+    """Issue 6: the Sobol' study keeps the 6-10 effects the screening found important,
+    with the mission's two themes as effects of their own."""
+    from ptce_sim.apps.sensitivity.design import n_effects
+
+    exp = load_experiment(EXPERIMENTS / "sobol_survival.toml")
+    assert exp.method == "sobol"
+    assert 6 <= n_effects(exp.factors) <= 10
+    assert {"funding policy", "staff turnover"} <= {f.group for f in exp.factors}
+    assert "cooperation.opportunity_cost" in {f.key for f in exp.factors}
+    assert exp.n & (exp.n - 1) == 0  # a power of 2
