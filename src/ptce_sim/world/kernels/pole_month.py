@@ -14,7 +14,12 @@ import numpy as np
 from numba import njit
 
 from ptce_sim.base.domain import MAX_PERSONS
-from ptce_sim.world.kernels.poles import dissatisfied_members, formal_member_stats, mean_trust
+from ptce_sim.world.kernels.poles import (
+    dissatisfied_members,
+    formal_member_stats,
+    joint_pole,
+    mean_trust,
+)
 from ptce_sim.world.kernels.sums import np_sum
 
 S = MAX_PERSONS
@@ -36,33 +41,13 @@ def dissatisfied_all(
 
 
 @njit(cache=True)
-def _joint_pole(members, r, pole_of, pol):  # pragma: no cover - compiled
-    """Pole of project row ``r`` as ``kernels.joint_poles`` (``pol`` is scratch), else -1."""
-    w = members.shape[1]
-    for a in range(w):
-        o = members[r, a]
-        pol[a] = pole_of[o] if o >= 0 else -1
-    best = 0
-    best_count = -1
-    for a in range(w):
-        c = 0
-        if pol[a] >= 0:
-            for b in range(w):
-                if pol[b] == pol[a]:
-                    c += 1
-        if c > best_count:
-            best, best_count = a, c
-    return pol[best] if best_count >= 2 else -1
-
-
-@njit(cache=True)
 def cooperating(pt_active, size, pt_members, pole_of, n_poles):  # pragma: no cover - compiled
     """Per pole id: at least one active project is run in the pole (``joint_poles``)."""
     out = np.zeros(n_poles, dtype=np.bool_)
     pol = np.empty(pt_members.shape[1], dtype=np.int64)
     for i in range(size):
         if pt_active[i]:
-            q = _joint_pole(pt_members, i, pole_of, pol)
+            q = joint_pole(pt_members, i, pole_of, pol)
             if q >= 0:
                 out[q] = True
     return out

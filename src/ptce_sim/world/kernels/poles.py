@@ -15,6 +15,26 @@ _RND = int(ProjectKind.RND)
 
 
 @njit(cache=True)
+def joint_pole(members, r, pole_of, pol):  # pragma: no cover - compiled
+    """Pole of project row ``r`` as :func:`joint_poles` (``pol`` is scratch), else -1."""
+    w = members.shape[1]
+    for a in range(w):
+        o = members[r, a]
+        pol[a] = pole_of[o] if o >= 0 else -1
+    best = 0
+    best_count = -1
+    for a in range(w):
+        c = 0
+        if pol[a] >= 0:
+            for b in range(w):
+                if pol[b] == pol[a]:
+                    c += 1
+        if c > best_count:
+            best, best_count = a, c
+    return pol[best] if best_count >= 2 else -1
+
+
+@njit(cache=True)
 def joint_poles(members, pole_of):  # pragma: no cover - compiled
     """``PoleRegistry.joint_poles``: for project rows ``members`` (-1 padded), the pole in
     which at least two participants are members (the most represented one, first on
@@ -23,21 +43,7 @@ def joint_poles(members, pole_of):  # pragma: no cover - compiled
     out = np.full(k, -1, dtype=np.int64)
     pol = np.empty(w, dtype=np.int64)
     for r in range(k):
-        for a in range(w):
-            o = members[r, a]
-            pol[a] = pole_of[o] if o >= 0 else -1
-        best = 0
-        best_count = -1
-        for a in range(w):
-            c = 0
-            if pol[a] >= 0:
-                for b in range(w):
-                    if pol[b] == pol[a]:
-                        c += 1
-            if c > best_count:
-                best, best_count = a, c
-        if best_count >= 2:
-            out[r] = pol[best]
+        out[r] = joint_pole(members, r, pole_of, pol)
     return out
 
 
