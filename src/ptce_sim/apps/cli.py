@@ -526,9 +526,8 @@ def calibrate(
     console = Console(stderr=True)
     try:
         check_engine(jobs, backend, scheduler)
-        if out is None:
-            out = output_folder(out, resume, "calibration")
-        elif out.exists() and any(out.iterdir()) and not resume:
+        out = output_folder(out, resume, "calibration")
+        if out.exists() and any(out.iterdir()) and not resume:
             raise ConfigError(
                 "folder exists and is not empty (use --resume to finish it)", "--out", value=out
             )

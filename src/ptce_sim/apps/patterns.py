@@ -198,9 +198,11 @@ def margin_se(mean: float, ci_lo: float, ci_hi: float, p: Pattern) -> float:
     """How far the mean lies inside its band, in standard errors (negative: outside).
 
     Why: a pass by a hair is a coin toss on the next seeds. The distance to the nearest
-    band edge over the standard error says how likely the pass is to hold: at 2 it holds
-    on about 98% of fresh replicate sets of the same size. An edge the pattern cannot
-    cross (a share's 1.0, say) still counts: the mean never sits exactly on it.
+    band edge over the standard error says how likely the pass is to hold: if the true
+    mean were the observed one, a fresh set of the same size would pass with probability
+    Phi(margin) (98% at 2); counting the observed mean's own error, Phi(margin / sqrt 2)
+    (92% at 2, 76% at 1). An edge the pattern cannot cross (a share's 1.0, say) still
+    counts: the mean never sits exactly on it.
     """
     if not np.isfinite(mean):
         return float("nan")

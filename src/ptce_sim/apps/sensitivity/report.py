@@ -246,7 +246,8 @@ def _short_table(exp: Experiment, result: StudyResult) -> list[str]:
     lines += [
         "",
         f"Theme columns: shares of {basis} of the factors of each theme (funding policy: "
-        "`funding`, `calls`, `structural`, `cell`; staff turnover: `turnover`). Chance: the "
+        "`funding`, `calls`, `structural`, `cell`; staff turnover: `turnover`, "
+        "`poles.succession_support`). Chance: the "
         "share of one run's variance that is replicate noise.",
     ]
     return lines
