@@ -106,7 +106,7 @@ def test_batched_pole_helpers_match_the_per_pole_code(seed: int) -> None:
         size = rng.integers(2, width + 1)
         teams[r, :size] = rng.choice(n, size, replace=False)
     active = rng.random(k) < 0.7
-    got = kernels.cooperating(active, k, teams, pole_of, 3)
+    got = kernels.cooperating(active.nonzero()[0], teams, pole_of, 3)
     expected = set(kernels.joint_poles(teams[active.nonzero()[0]], pole_of).tolist()) - {-1}
     assert set(np.flatnonzero(got).tolist()) == expected
     seeds = kernels.emergence_seeds(teams, pole_of)
@@ -142,7 +142,7 @@ def test_month_end_matches_the_per_pole_numpy_code(seed: int) -> None:
     animation, institution = np.full(n, 9.0), np.full(n, 9.0)
     kinds, nf, by_kind, market, fte_sum, rows, shared, any_shared = kernels.month_end(
         flat, offsets, anim, inst, formal, animation, institution, kind, is_market, revenue,
-        fte, n_kinds, active, k, teams, pole_of, formal,
+        fte, n_kinds, active.nonzero()[0], teams, pole_of, formal,
     )  # fmt: skip
     expected_a, expected_i = np.zeros(n), np.zeros(n)
     for q, idx in enumerate(poles):

@@ -288,7 +288,7 @@ class TerritoryModel(mesa.Model):
     def complete_projects(self, t: int) -> np.ndarray:
         """Phase 4: projects that end this month succeed or fail; participants gain."""
         pt = self.projects
-        k = kernels.count_due(pt.active, pt.end, pt.size, t)
+        k = kernels.count_due(pt.live, pt.n_live, pt.end, t)
         if k == 0:
             self.revenue_gains[t % 12] = 0.0  # no project ended: no revenue this month
             return self._no_due
@@ -296,9 +296,11 @@ class TerritoryModel(mesa.Model):
         u_success = rng.random(k)
         noise = rng.standard_normal((k, pt.width))
         c = self.counts
-        due, self._due_success, self.realised = kernels.complete(
+        due, self._due_success, self.realised, pt.n_live = kernels.complete(
             t,
             k,
+            pt.live,
+            pt.n_live,
             pt.active,
             pt.end,
             pt.start,

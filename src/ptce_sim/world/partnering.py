@@ -34,18 +34,16 @@ if TYPE_CHECKING:
 
 S = MAX_PERSONS
 _RND = int(ProjectKind.RND)
+_POOLING = int(ProjectKind.POOLING)
 _RT = int(OrgKind.RT)
 
 
-def _cumulative_propensity(model: TerritoryModel) -> np.ndarray:
-    """Each organisation's cumulative kind propensities (``rules.cooperation.kind_propensity``).
-
-    The last column is forced to exactly 1 so that a uniform draw always picks a kind.
-    """
-    rows = coop.kind_propensity(
-        model.orgs.kind, model.animation, model.params.cooperation.pooling_tilt
-    )
-    cum = np.cumsum(rows, axis=1)
+def cumulative_propensity(kind: np.ndarray, animation: np.ndarray, tilt: float) -> np.ndarray:
+    """Each organisation's cumulative kind propensities (``rules.cooperation.kind_propensity``,
+    then a running sum); the last column is forced to exactly 1 so that a uniform draw
+    always picks a kind. The numpy reference the compiled :func:`_kind_of` (one searcher
+    at a time, inside the search) is tested against."""
+    cum = np.cumsum(coop.kind_propensity(kind, animation, tilt), axis=1)
     cum[:, -1] = 1.0
     return cum
 
@@ -91,7 +89,9 @@ def propose(model: TerritoryModel, t: int) -> int:
         draws,
         free,
         available,
-        _cumulative_propensity(model),
+        model.orgs.kind,
+        coop.KIND_PROPENSITY,
+        float(model.params.cooperation.pooling_tilt),
         d.costs,
         d.time_saving,
         model.animation,
@@ -102,7 +102,6 @@ def propose(model: TerritoryModel, t: int) -> int:
         model.acquaintance,
         rel.history,
         model.pole_of,
-        model.orgs.kind,
         model.orgs.alpha,
         model.homophily,
         model.comp,
@@ -129,7 +128,7 @@ def propose(model: TerritoryModel, t: int) -> int:
         c.started,
         c.pair_stats,
     )
-    pt.size += k
+    pt.commit(k)
     return k
 
 
@@ -159,6 +158,26 @@ def _searchers(
             out[s] = i
             s += 1
     return out[:s]
+
+
+@njit(cache=True)
+def _kind_of(u, base, tilted):  # pragma: no cover - compiled
+    """The project kind a uniform ``u`` picks from a searcher's propensities ``base``
+    (its kind's row of ``KIND_PROPENSITY``) with pooling weighted by ``1 + tilted``
+    (``tilted`` = tilt x A): the arithmetic of :func:`cumulative_propensity` for one row,
+    in numpy's order (normalise, then a running sum; the last entry is exactly 1)."""
+    nk = len(base)
+    total = 0.0
+    for c in range(nk):
+        total += base[c] * (1.0 + tilted) if c == _POOLING else base[c]
+    k = 0
+    cum = 0.0
+    for c in range(nk):
+        w = base[c] * (1.0 + tilted) if c == _POOLING else base[c]
+        cum = 1.0 if c == nk - 1 else cum + w / total
+        if u > cum:
+            k += 1
+    return k
 
 
 @njit(cache=True)
@@ -219,7 +238,9 @@ def _partner(
     draws,
     free,
     available,
-    cum,
+    org_kind,
+    base_prop,
+    tilt,
     costs,
     saving,
     animation,
@@ -230,7 +251,6 @@ def _partner(
     acquaintance,
     history,
     pole_of,
-    org_kind,
     alpha,
     homophily,
     comp,
@@ -289,11 +309,7 @@ def _partner(
     s = 0
     for r0 in range(s0):
         i = searchers[r0]
-        u = draws[r0, 0]
-        k = 0
-        for c in range(cum.shape[1]):
-            if u > cum[i, c]:
-                k += 1
+        k = _kind_of(draws[r0, 0], base_prop[org_kind[i]], tilt * animation[i])
         cst = costs[k] * (1.0 - saving * animation[i])
         if free[i] >= cst:
             rows[s], kind[s], nominal[s], cost[s] = r0, k, costs[k], cst

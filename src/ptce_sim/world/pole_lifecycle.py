@@ -168,7 +168,7 @@ def _cooperating_poles(reg: PoleRegistry) -> list[bool]:
     """Per pole id: at least one project under way between two of its members."""
     m = reg.model
     pt = m.projects
-    return kernels.cooperating(pt.active, pt.size, pt.members, m.pole_of, len(reg.poles)).tolist()
+    return kernels.cooperating(pt.live_rows(), pt.members, m.pole_of, len(reg.poles)).tolist()
 
 
 def _emerge(reg: PoleRegistry, successes: np.ndarray, rng: np.random.Generator) -> None:

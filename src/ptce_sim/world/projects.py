@@ -35,10 +35,17 @@ class NewProjects:
 
 
 class ProjectTable:
-    """Growable structure-of-arrays of projects; rows are never reused (ids are row numbers)."""
+    """Growable structure-of-arrays of projects; rows are never reused (ids are row numbers).
+
+    ``live[:n_live]`` lists the active rows in ascending order. Why: a 20-year run adds
+    ~5,000 rows of which ~250 are under way; the monthly phases that visit active
+    projects (completion, metrics, pole activity) walk this list, not the whole table.
+    Invariant: ``active[r]`` if and only if ``r`` is in ``live[:n_live]``.
+    """
 
     def __init__(self, capacity: int = 256, width: int = DEFAULT_WIDTH) -> None:
         self.size = 0
+        self.n_live = 0
         self.width = width
         self._alloc(capacity)
 
@@ -56,6 +63,7 @@ class ProjectTable:
         self.comp = np.zeros(capacity)
         self.active = np.zeros(capacity, dtype=bool)
         self.success = np.zeros(capacity, dtype=bool)
+        self.live = np.zeros(capacity, dtype=np.int64)
 
     def _grow(self, need: int) -> None:
         cap = len(self.kind)
@@ -81,6 +89,7 @@ class ProjectTable:
             "comp",
             "active",
             "success",
+            "live",
         )
 
     def add(self, new: NewProjects) -> NDArray[np.int64]:
@@ -105,12 +114,26 @@ class ProjectTable:
         self.comp[ids] = new.comp
         self.active[ids] = True
         self.size += k
+        self._append_live(ids[0], k)
         return ids
+
+    def commit(self, k: int) -> None:
+        """Take the ``k`` rows written (active) after the last one into the table."""
+        self._append_live(self.size, k)
+        self.size += k
+
+    def _append_live(self, first: int, k: int) -> None:
+        self.live[self.n_live : self.n_live + k] = np.arange(first, first + k)
+        self.n_live += k
+
+    def live_rows(self) -> NDArray[np.int64]:
+        """The active rows, ascending (a view: valid until the table changes)."""
+        return self.live[: self.n_live]
 
     def due(self, month: int) -> NDArray[np.int64]:
         """Ids of active projects ending at ``month``."""
-        n = self.size
-        return np.flatnonzero(self.active[:n] & (self.end[:n] <= month))
+        rows = self.live_rows()
+        return rows[self.end[rows] <= month]
 
     def n_active(self) -> int:
-        return int(np.count_nonzero(self.active[: self.size]))
+        return self.n_live

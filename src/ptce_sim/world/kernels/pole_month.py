@@ -41,15 +41,15 @@ def dissatisfied_all(
 
 
 @njit(cache=True)
-def cooperating(pt_active, size, pt_members, pole_of, n_poles):  # pragma: no cover - compiled
-    """Per pole id: at least one active project is run in the pole (``joint_poles``)."""
+def cooperating(rows, pt_members, pole_of, n_poles):  # pragma: no cover - compiled
+    """Per pole id: at least one of the active projects ``rows`` is run in the pole
+    (``joint_poles``)."""
     out = np.zeros(n_poles, dtype=np.bool_)
     pol = np.empty(pt_members.shape[1], dtype=np.int64)
-    for i in range(size):
-        if pt_active[i]:
-            q = joint_pole(pt_members, i, pole_of, pol)
-            if q >= 0:
-                out[q] = True
+    for i in rows:
+        q = joint_pole(pt_members, i, pole_of, pol)
+        if q >= 0:
+            out[q] = True
     return out
 
 
@@ -67,8 +67,7 @@ def month_end(
     revenue,
     fte,
     n_kinds,
-    pt_active,
-    size,
+    rows,
     pt_members,
     pole_of,
     formal_by_id,
@@ -76,7 +75,7 @@ def month_end(
     """End of the lifecycle: write each living pole's animation ``anim[q]`` and
     institutionalisation ``inst[q]`` on its members (0 elsewhere); count living members
     by kind; for the members of the ``formal`` poles (formal or vegetating), in order,
-    ``kernels.poles.formal_member_stats``; per active project (row ids ``active``),
+    ``kernels.poles.formal_member_stats``; per active project (row ids ``rows``),
     ``kernels.poles.formal_shared`` with ``formal_by_id``.
 
     Returns (kinds of living members, formal members, by kind, market revenue, FTE,
@@ -97,20 +96,13 @@ def month_end(
                 buf[nf] = o
                 nf += 1
     by_kind, market, fte_sum = formal_member_stats(buf[:nf], kind, is_market, revenue, fte, n_kinds)
-    n_active = 0
-    for i in range(size):
-        if pt_active[i]:
-            n_active += 1
-    active = np.empty(n_active, dtype=np.int64)
-    shared = np.zeros(n_active, dtype=np.int64)
+    active = rows.copy()
+    shared = np.zeros(len(rows), dtype=np.int64)
     any_shared = False
     w = pt_members.shape[1]
     pol = np.empty(w, dtype=np.int64)
-    k = 0
-    for i in range(size):
-        if not pt_active[i]:
-            continue
-        active[k] = i
+    for k in range(len(rows)):
+        i = rows[k]
         if nf > 0:
             for a in range(w):
                 o = pt_members[i, a]
@@ -125,7 +117,6 @@ def month_end(
                 if c >= 2:
                     shared[k] += 1
                     any_shared = True
-        k += 1
     return kinds, nf, by_kind, market, fte_sum, active, shared, any_shared
 
 

@@ -104,10 +104,11 @@ def turnover(
 
 
 @njit(cache=True)
-def count_due(active, end, size, t):  # pragma: no cover - compiled
+def count_due(live, n_live, end, t):  # pragma: no cover - compiled
+    """Active projects (rows ``live[:n_live]``) ending by month ``t``."""
     k = 0
-    for i in range(size):
-        if active[i] and end[i] <= t:
+    for r in range(n_live):
+        if end[live[r]] <= t:
             k += 1
     return k
 
@@ -116,6 +117,8 @@ def count_due(active, end, size, t):  # pragma: no cover - compiled
 def complete(
     t,
     k,
+    live,
+    n_live,
     pt_active,
     pt_end,
     pt_start,
@@ -144,19 +147,24 @@ def complete(
     """Phase 4: projects ending at ``t`` succeed or fail; participants gain.
 
     ``coef`` = (b0, b1, b2, b3, rho0, failure share, payoff noise sigma). Returns the due
-    project ids, their success and each participant's realised return (k, width).
+    project ids (ascending), their success, each participant's realised return (k,
+    width) and the new number of live rows (``live[:n_live]``, the active rows, ascending:
+    the due rows are taken out in place, the others keep their order).
     """
     b0, b1, b2, b3 = coef[0], coef[1], coef[2], coef[3]
     rho0, fshare, sig = coef[4], coef[5], coef[6]
     width = pt_members.shape[1]
     due = np.empty(k, dtype=np.int64)
     j = 0
-    for i in range(len(pt_active)):
-        if j == k:
-            break
-        if pt_active[i] and pt_end[i] <= t:
+    kept = 0
+    for r in range(n_live):
+        i = live[r]
+        if pt_end[i] <= t:
             due[j] = i
             j += 1
+        else:
+            live[kept] = i
+            kept += 1
     success = np.zeros(k, dtype=np.bool_)
     realised = np.zeros((k, width))
     gain = np.zeros(width)
@@ -211,7 +219,7 @@ def complete(
     for i in range(len(time_used)):
         if time_used[i] < 0.0:  # float round-off
             time_used[i] = 0.0
-    return due, success, realised
+    return due, success, realised, kept
 
 
 @njit(cache=True)

@@ -26,8 +26,7 @@ def month_stats(
     perceived,
     data,
     started_col,
-    pt_active,
-    pt_size,
+    n_active,
     started,
     completed,
     succeeded,
@@ -84,11 +83,7 @@ def month_stats(
     for i in range(len(perceived)):
         acc += perceived[i]
     out[6] = acc / len(perceived)
-    active = 0
-    for i in range(pt_size):
-        if pt_active[i]:
-            active += 1
-    out[7] = active
+    out[7] = n_active
     out[8] = ties_lost
     out[9] = departed
     out[10] = pair_stats[0] / pair_stats[1] if pair_stats[1] > 0 else np.nan
