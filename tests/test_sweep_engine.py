@@ -239,3 +239,17 @@ def test_report_writes_a_self_contained_page(reference: tuple[Path, Path], tmp_p
     code, _, err = cli("report", folder, "--x", "nope")
     assert code == 2
     assert "not a factor" in err
+
+
+@pytest.mark.parametrize(("runs", "workers"), [(300, 2), (10_000, 2), (7, 4), (1, 1), (5_000, 64)])
+def test_chunks_cover_every_run_once_and_shrink_towards_the_end(runs: int, workers: int) -> None:
+    """Guided chunks: every task once, in order; at most 32 runs; sizes never grow, and
+    the last chunks are single runs, so that workers finish together."""
+    chunks = list(sweep._chunks(iter(range(runs)), runs, workers))  # type: ignore[arg-type]
+    assert [t for c in chunks for t in c] == list(range(runs))
+    sizes = [len(c) for c in chunks]
+    assert max(sizes) <= 32
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[-1] == 1
+    if runs >= 8 * 32 * workers:
+        assert sizes[0] == 32
