@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 S = MAX_PERSONS
 _RND = int(ProjectKind.RND)
 _POOLING = int(ProjectKind.POOLING)
+#: E = -log(1 - u) >= u, and the computed E >= u (1 - 2e-10) for u >= 1e-6 (rounding of
+#: 1 - u and of the log): a key w / E is then at most w / (u * _BOUND), with room to spare.
+_BOUND = 1.0 - 1e-9
 _RT = int(OrgKind.RT)
 
 
@@ -209,6 +212,22 @@ def _wanted(draws, n, p_geo, max_partners, m):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def _offer(x, j, m, out, best):  # pragma: no cover - compiled
+    """Offer key ``x`` of index ``j`` to the buffer of the ``m`` largest keys so far
+    (``out`` indices, ``best`` keys, best first, -1 for empty places): one step of
+    :func:`_top`. A key enters a full buffer only if strictly larger than its last."""
+    if out[m - 1] >= 0 and not x > best[m - 1]:
+        return
+    pos = m - 1
+    while pos > 0 and (out[pos - 1] < 0 or x > best[pos - 1]):
+        out[pos] = out[pos - 1]
+        best[pos] = best[pos - 1]
+        pos -= 1
+    out[pos] = j
+    best[pos] = x
+
+
+@njit(cache=True)
 def _top(keys, m, out, best):  # pragma: no cover - compiled
     """Indices of the ``m`` largest keys, best first (Gumbel-top-k, as ``gumbel_top_k``).
 
@@ -219,16 +238,7 @@ def _top(keys, m, out, best):  # pragma: no cover - compiled
         out[c] = -1
         best[c] = -np.inf
     for j in range(len(keys)):
-        x = keys[j]
-        if out[m - 1] >= 0 and not x > best[m - 1]:
-            continue
-        pos = m - 1
-        while pos > 0 and (out[pos - 1] < 0 or x > best[pos - 1]):
-            out[pos] = out[pos - 1]
-            best[pos] = best[pos - 1]
-            pos -= 1
-        out[pos] = j
-        best[pos] = x
+        _offer(keys[j], j, m, out, best)
 
 
 @njit(cache=True)
@@ -318,7 +328,6 @@ def _partner(
     for r in range(s):
         searching[r] = searchers[rows[r]]
 
-    keys = np.empty(n)
     eligible = np.empty(n, dtype=np.bool_)
     keys_m = np.empty(m)
     scratch = np.empty(m)
@@ -337,42 +346,52 @@ def _partner(
         k = kind[r]
         c_r = cost[r]
         needs_rt = k == _RND and org_kind[i] != _RT
-        # Candidates: acquaintances by distance, previous partners, pole co-members.
+        # Candidates: acquaintances by distance, previous partners, pole co-members; the
+        # m largest keys, as _top(keys) (a key that cannot enter is not computed).
+        for c in range(m):
+            cand[c] = -1
+            scratch[c] = -np.inf
         for j in range(n):
             ok = available[j] and free[j] >= c_r and j != i
             if needs_rt and org_kind[j] != _RT:
                 ok = False
             eligible[j] = ok
+            x = -np.inf
             if ok:
                 w = acquaintance[i, j]
                 if history[i, j] > 0:
                     w += w_prev
                 if pole_of[i] >= 0 and pole_of[i] == pole_of[j]:
                     w += w_pole
+                u = u_row[1 + j]
+                if cand[m - 1] >= 0 and u >= 1e-6 and w / (u * _BOUND) <= scratch[m - 1]:
+                    continue  # its key is below the m-th best: skipped by _top too
                 # log(w) + Gumbel(u) = log(w / E) with E = -log(1 - u): same order, one log.
-                keys[j] = w / -np.log(1.0 - u_row[1 + j])
-            else:
-                keys[j] = -np.inf
-        _top(keys, m, cand, scratch)
-        # Scores on both sides (rules.cooperation.score / expected_return).
+                x = w / -np.log(1.0 - u)
+            _offer(x, j, m, cand, scratch)
+        # Scores on both sides (rules.cooperation.score / expected_return); a side that
+        # is not computed cannot change the outcome (not eligible, or refused first).
         for c in range(m):
             j = cand[c]
-            valid = eligible[j]
+            s_ij[c] = 0.0
+            agree[c] = False
+            if not eligible[j]:
+                continue
             trust = omega * (tau0[i, j] + best_dev[i, j]) + (1.0 - omega) * theta[i, j]
+            tg = trust**gamma
             h = homophily[i, j]
-            f_ij = kind_fit(k, comp[i, j], sim[i, j])
-            f_ji = kind_fit(k, comp[j, i], sim[j, i])
-            b = f_ij * rho[i] * nominal[r]
+            b = kind_fit(k, comp[i, j], sim[i, j]) * rho[i] * nominal[r]
             den = b + c_r * rho0
             r_ij = b / den if den > 0 else 0.0
-            b = f_ji * rho[j] * nominal[r]
+            sc_ij = tg * (alpha[i] * h + (1.0 - alpha[i]) * r_ij) ** (1.0 - gamma)
+            s_ij[c] = sc_ij
+            if not sc_ij >= thr:
+                continue
+            b = kind_fit(k, comp[j, i], sim[j, i]) * rho[j] * nominal[r]
             den = b + c_r * rho0
             r_ji = b / den if den > 0 else 0.0
-            tg = trust**gamma
-            sc_ij = tg * (alpha[i] * h + (1.0 - alpha[i]) * r_ij) ** (1.0 - gamma)
             sc_ji = tg * (alpha[j] * h + (1.0 - alpha[j]) * r_ji) ** (1.0 - gamma)
-            s_ij[c] = sc_ij
-            agree[c] = valid and sc_ij >= thr and sc_ji >= thr
+            agree[c] = sc_ji >= thr
         # How many partners, and which: softmax on the score without replacement.
         wanted[r] = min(_geometric(u_row[c_geo], p_geo), max_partners)
         for c in range(m):
