@@ -194,6 +194,7 @@ def _pole_metric(name: str, doc: str) -> None:
 
     read.__doc__ = doc
     read.__name__ = name
+    read.stats_key = name  # type: ignore[attr-defined]  # lets the recorder batch reads
     metric(name)(read)
 
 
@@ -217,8 +218,13 @@ class MetricRecorder:
             [self.functions[i].snapshot_index for i in fast],  # type: ignore[attr-defined]
             dtype=np.int64,
         )
-        self._slow = [(i, f) for i, f in enumerate(self.functions) if i not in set(fast)]
-        self._all_fast = not self._slow
+        # Pole metrics are read from the poles' month statistics in one pass.
+        stats = [i for i, f in enumerate(self.functions) if hasattr(f, "stats_key")]
+        self._stats_cols = np.array(stats, dtype=np.int64)
+        self._stats_keys = [self.functions[i].stats_key for i in stats]  # type: ignore[attr-defined]
+        batched = set(fast) | set(stats)
+        self._slow = [(i, f) for i, f in enumerate(self.functions) if i not in batched]
+        self._all_fast = not self._slow and not stats
 
     def record(self, model: TerritoryModel, t: int) -> None:
         if t >= len(self.data):  # stepping beyond the planned horizon (notebooks)
@@ -228,6 +234,9 @@ class MetricRecorder:
             np.take(month_snapshot(model), self._fast_src, out=row)
         elif len(self._fast_cols):
             row[self._fast_cols] = month_snapshot(model)[self._fast_src]
+        if self._stats_keys:
+            stats = model.poles.stats
+            row[self._stats_cols] = [stats[k] for k in self._stats_keys]
         for i, f in self._slow:
             row[i] = f(model)
         self.months = t + 1

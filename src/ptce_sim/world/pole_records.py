@@ -17,7 +17,6 @@ from ptce_sim.rules import funding as fund
 from ptce_sim.rules import poles as rule
 from ptce_sim.world import kernels
 from ptce_sim.world.pole_state import (
-    _DEAD,
     _FORMAL,
     _INFORMAL,
     _SHARE_KEYS,
@@ -96,14 +95,14 @@ def observe(reg: PoleRegistry) -> None:
 def month_stats(reg: PoleRegistry, formal: list[Pole], kinds: np.ndarray, n_members: int) -> None:
     """This month's pole metrics (read by ``world/metrics.py``); ``kinds``: the living
     poles' ``n_members`` members by kind."""
-    status = [p.status for p in reg.poles]
+    status = [p.status for p in reg._alive]  # every other pole is dead
     income = sum(reg.month_income.values())
     formal_members = sum(len(p.members) for p in formal)
     st = {
         "poles_informal": status.count(_INFORMAL),
         "poles_formal": status.count(_FORMAL),
         "poles_vegetating": status.count(_VEGETATING),
-        "poles_dead": status.count(_DEAD),
+        "poles_dead": len(reg.poles) - len(status),
         "pole_members": n_members,
         "cell_fte": sum(p.fte for p in formal),
         "cell_cash": sum(p.cash for p in formal),
