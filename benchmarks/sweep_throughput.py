@@ -32,7 +32,7 @@ Usage::
 
     python benchmarks/sweep_throughput.py [--runs 1000 10000] [--jobs 2] [--steps 12]
                                            [--engines ours batch_run ema] [--repeat 1]
-                                           [--reference-runs 400]
+                                           [--reference-runs 1000]
 """
 
 from __future__ import annotations
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reference-runs",
         type=int,
-        default=400,
+        default=1000,
         help="runs of the reference territory for the second efficiency figure (0: skip)",
     )
     args = parser.parse_args(argv)
