@@ -170,13 +170,14 @@ def _kind_of(u, base, tilted):  # pragma: no cover - compiled
     (``tilted`` = tilt x A): the arithmetic of :func:`cumulative_propensity` for one row,
     in numpy's order (normalise, then a running sum; the last entry is exactly 1)."""
     nk = len(base)
+    pooling = base[_POOLING] * (1.0 + tilted)
     total = 0.0
     for c in range(nk):
-        total += base[c] * (1.0 + tilted) if c == _POOLING else base[c]
+        total += pooling if c == _POOLING else base[c]
     k = 0
     cum = 0.0
     for c in range(nk):
-        w = base[c] * (1.0 + tilted) if c == _POOLING else base[c]
+        w = pooling if c == _POOLING else base[c]
         cum = 1.0 if c == nk - 1 else cum + w / total
         if u > cum:
             k += 1
