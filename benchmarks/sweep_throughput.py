@@ -5,15 +5,19 @@ The same design runs on the same model through each engine: 10 levels of
 ``--steps`` months, default 12), every per-run summary kept. Each engine runs in its own
 child process; this script samples the memory of that process and of all its
 descendants every 0.2 s (PSS where Linux provides it, so pages shared between forked
-workers count once; RSS elsewhere) and reports the peak, with the runs per second
-measured inside the child (pool start-up included, interpreter start excluded).
+workers count once; RSS elsewhere) and reports the peak. Runs per second are over the
+whole command, from its start to its exit: what a user waits for, interpreter start,
+imports and worker start-up included (with runs of ~10 ms, start-up is a large part of a
+sweep of 1,000 runs, and each engine pays its own).
 
-- **ours**: ``apps.sweep.run_sweep`` (loky, ``--jobs`` workers), results streamed to
-  Parquet (runs and poles tables), as ``ptce-sim sweep`` does;
-- **batch_run**: ``mesa.batch_run`` with ``number_processes=--jobs`` on a thin adapter
-  (a ``TerritoryModel`` subclass taking keyword arguments, with a ``DataCollector`` of
-  the summaries, collected every step as Mesa's idiom requires), results in memory;
-- **ema**: EMA Workbench's ``MultiprocessingEvaluator`` on a function wrapping
+- **ours**: the command ``ptce-sim sweep bench.toml --jobs N --out DIR`` (loky workers,
+  started before the command loads the experiment), results streamed to Parquet (runs
+  and poles tables);
+- **batch_run**: a script calling ``mesa.batch_run`` with ``number_processes=--jobs``
+  on a thin adapter (a ``TerritoryModel`` subclass taking keyword arguments, with a
+  ``DataCollector`` of the summaries, collected every step as Mesa's idiom requires),
+  results in memory;
+- **ema**: a script running EMA Workbench's ``MultiprocessingEvaluator`` on a function wrapping
   ``run_one``, the public entry point an EMA user would call (skipped when
   ``ema_workbench`` is not installed).
 
@@ -38,11 +42,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -65,19 +70,18 @@ def _scenario(steps: int, rate: float) -> Any:
     )
 
 
-def run_ours(n: int, jobs: int, steps: int, orgs: int = N_ORGS) -> None:
-    from ptce_sim.apps import experiment, sweep
-
-    with tempfile.TemporaryDirectory() as tmp:
-        exp_path = Path(tmp) / "bench.toml"
-        exp_path.write_text(
-            f"design = 'grid'\nreplicates = {n // len(LEVELS)}\nseed = 1\n"
-            f"[set]\n'run.steps' = {steps}\n'territory.n_orgs' = {orgs}\n"
-            f"[levels]\n'turnover.rate' = {LEVELS}\n",
-            encoding="utf-8",
-        )
-        exp = experiment.load(exp_path)
-        sweep.run_sweep(exp, Path(tmp) / "out", sweep.Options(jobs=jobs))
+def ours_command(folder: Path, n: int, jobs: int, steps: int, orgs: int = N_ORGS) -> list[str]:
+    """The command a user runs: ``ptce-sim sweep`` on an experiment file of the design."""
+    exp_path = folder / "bench.toml"
+    exp_path.write_text(
+        f"design = 'grid'\nreplicates = {n // len(LEVELS)}\nseed = 1\n"
+        f"[set]\n'run.steps' = {steps}\n'territory.n_orgs' = {orgs}\n"
+        f"[levels]\n'turnover.rate' = {LEVELS}\n",
+        encoding="utf-8",
+    )
+    exe = Path(sys.executable).with_name("ptce-sim")
+    cli = [str(exe)] if exe.exists() else [shutil.which("ptce-sim") or "ptce-sim"]
+    return [*cli, "sweep", str(exp_path), "--jobs", str(jobs), "--out", str(folder / "out")]
 
 
 class BatchModel(TerritoryModel):
@@ -143,16 +147,11 @@ def run_ema(n: int, jobs: int, steps: int) -> None:
     assert len(experiments) == n
 
 
-ENGINES = {"ours": run_ours, "batch_run": run_batch_run, "ema": run_ema}
+ENGINES = {"ours": None, "batch_run": run_batch_run, "ema": run_ema}
 
 
-def child(engine: str, n: int, jobs: int, steps: int, orgs: int) -> None:
-    t0 = time.perf_counter()
-    if engine == "ours":
-        run_ours(n, jobs, steps, orgs)
-    else:
-        ENGINES[engine](n, jobs, steps)
-    print(json.dumps({"seconds": time.perf_counter() - t0}))
+def child(engine: str, n: int, jobs: int, steps: int) -> None:
+    ENGINES[engine](n, jobs, steps)
 
 
 # -- the measuring parent --------------------------------------------------------------------
@@ -172,32 +171,39 @@ def _memory(proc: Any) -> int:
 def measure(
     engine: str, n: int, jobs: int, steps: int, timeout: float = 1800.0, orgs: int = N_ORGS
 ) -> dict[str, float]:
-    """Runs/s and peak memory of one engine; NaN runs/s when it fails or times out."""
+    """Runs/s (over the whole command, interpreter start to exit) and peak memory of one
+    engine; NaN runs/s when it fails or times out."""
     import psutil
 
-    cmd = [sys.executable, __file__, "--child", engine, "--n", str(n), "--jobs", str(jobs)]
-    cmd += ["--steps", str(steps), "--orgs", str(orgs)]
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, cwd=tempfile.gettempdir())
+    with tempfile.TemporaryDirectory() as tmp:
+        if engine == "ours":
+            cmd = ours_command(Path(tmp), n, jobs, steps, orgs)
+        else:
+            cmd = [sys.executable, __file__, "--child", engine, "--n", str(n)]
+            cmd += ["--jobs", str(jobs), "--steps", str(steps)]
+        ended: list[float] = []
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp)
+        # The exit is timed by a thread blocked on it, not by the memory sampling loop.
+        waiter = threading.Thread(target=lambda: (proc.wait(), ended.append(time.perf_counter())))
+        waiter.start()
         ps = psutil.Process(proc.pid)
         peak = 0
-        started = time.perf_counter()
-        while proc.poll() is None:
+        while waiter.is_alive():
             peak = max(peak, _memory(ps))
-            time.sleep(0.2)
+            waiter.join(0.2)
             if time.perf_counter() - started > timeout:
                 for child_ in ps.children(recursive=True):
                     child_.kill()
                 proc.kill()
-                proc.wait()
+                waiter.join()
                 print(f"  {engine}: no result after {timeout:.0f} s, stopped", flush=True)
                 return {"runs_per_s": float("nan"), "peak_mib": peak / 2**20}
         err = proc.stderr.read().decode() if proc.stderr else ""
         if proc.returncode != 0:
             print(f"  {engine} failed:\n{err[-2000:]}", flush=True)
             return {"runs_per_s": float("nan"), "peak_mib": peak / 2**20}
-        out.seek(0)
-        seconds = json.loads(out.read().decode().strip().splitlines()[-1])["seconds"]
+    seconds = ended[0] - started
     return {"runs_per_s": n / seconds, "peak_mib": peak / 2**20, "seconds": seconds}
 
 
@@ -214,7 +220,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--child", choices=list(ENGINES), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--orgs", type=int, default=N_ORGS, help=argparse.SUPPRESS)
     parser.add_argument(
         "--reference-runs",
         type=int,
@@ -223,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.n, args.jobs, args.steps, args.orgs)
+        child(args.child, args.n, args.jobs, args.steps)
         return
     engines = list(args.engines)
     if "ema" in engines:

@@ -15,13 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 import ptce_sim
 from ptce_sim.apps import paramdoc
-from ptce_sim.apps.engine_cli import check_engine, check_jobs, engine_options, output_folder
+from ptce_sim.apps.engine_cli import (
+    check_engine,
+    check_jobs,
+    engine_options,
+    output_folder,
+    start_workers,
+    stop_workers,
+)
 from ptce_sim.apps.progress import LazyProgress
 from ptce_sim.apps.sensitivity.commands import discover_command, sensitivity_command
 from ptce_sim.base.errors import ConfigError
@@ -34,6 +40,7 @@ _INVOCATION: list[str] = []  # the arguments of this invocation, recorded in run
 
 
 def _fail(err: ConfigError) -> None:
+    stop_workers()  # started early by a sweeping command: they have nothing to do
     click.echo(f"error: {err}", err=True)
     sys.exit(EXIT_USER_ERROR)
 
@@ -265,6 +272,8 @@ def compare(
         results = run_tasks(tasks, jobs=jobs, progress=bar)
     finally:
         bar.close()
+    import pandas as pd  # here: importing it costs every command a third of a second
+
     runs = pd.DataFrame([{"scenario": r.scenario, "seed": r.seed, **r.summary} for r in results])
     poles = pd.DataFrame(
         [{"scenario": r.scenario, "seed": r.seed, **p} for r in results for p in r.poles]
@@ -295,15 +304,20 @@ def sweep(
     flush_every: float,
 ) -> None:
     """Run every run of EXPERIMENT (a .toml path or a name in experiments/), resumably."""
+    try:
+        check_engine(jobs, backend, scheduler)
+        if flush_every <= 0:
+            raise ConfigError("must be > 0", "--flush-every", value=flush_every)
+    except ConfigError as err:
+        _fail(err)
+    # The workers start now: their imports overlap the engine's and the experiment's.
+    start_workers(jobs, backend)
     from ptce_sim.apps import experiment
     from ptce_sim.apps import sweep as engine
     from ptce_sim.apps.progress import SweepProgress
 
     console = Console(stderr=True)
     try:
-        check_engine(jobs, backend, scheduler)
-        if flush_every <= 0:
-            raise ConfigError("must be > 0", "--flush-every", value=flush_every)
         exp = experiment.load(experiment_ref)
         out = output_folder(out, resume, Path(exp.path).stem)
         options = engine.Options(
@@ -471,6 +485,8 @@ def patterns(
         results = run_tasks([(spec, seed + r) for r in range(replicates)], jobs=jobs, progress=bar)
     finally:
         bar.close()
+    import pandas as pd
+
     runs = pd.DataFrame([r.summary for r in results])
     verdict = pat.evaluate(runs)
     title = (
@@ -526,6 +542,7 @@ def calibrate(
     console = Console(stderr=True)
     try:
         check_engine(jobs, backend, scheduler)
+        start_workers(jobs, backend)
         out = output_folder(out, resume, "calibration")
         if out.exists() and any(out.iterdir()) and not resume:
             raise ConfigError(

@@ -76,3 +76,20 @@ def output_folder(out: Path | None, resume: bool, stem: str) -> Path:
     if resume:
         raise ConfigError("needs --out DIR (the folder to finish)", "--resume")
     return Path("runs") / f"{stem}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+def start_workers(jobs: int, backend: str) -> None:
+    """Launch the local workers now (``ptce_sim.apps.pool``), when the run will use them,
+    so that their start-up overlaps the command's own (imports, experiment, folder).
+    A command that then fails calls :func:`stop_workers`."""
+    if backend == "loky" and jobs != 1:
+        from ptce_sim.apps import pool
+
+        pool.start(jobs)
+
+
+def stop_workers() -> None:
+    """Stop the workers :func:`start_workers` launched (nothing if none)."""
+    from ptce_sim.apps import pool
+
+    pool.stop()

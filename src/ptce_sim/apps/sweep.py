@@ -395,28 +395,17 @@ def results(
         for task in tasks:
             yield 1, execute(task)
         return
-    workers = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
-    chunks = _chunks(tasks, remaining, workers)
+    from ptce_sim.apps import pool
+
+    chunks = _chunks(tasks, remaining, pool.workers(options.jobs))
     if options.backend == "dask":
         from ptce_sim.apps.daskrun import dask_results
 
         yield from dask_results(chunks, execute_chunk, options.jobs, options.scheduler)
         return
-    from joblib import Parallel, delayed
-
-    # generator_unordered: results as they finish; pre_dispatch bounds the chunks in
-    # flight (the task generator is consumed lazily), hence memory.
-    parallel = Parallel(
-        n_jobs=options.jobs,
-        return_as="generator_unordered",
-        pre_dispatch="2*n_jobs",
-        batch_size=1,
-    )
-    gen = parallel(delayed(execute_chunk)(c) for c in chunks)
-    try:
-        yield from gen
-    finally:
-        gen.close()
+    # loky processes, at most two chunks per worker in flight (the task generator is
+    # consumed lazily), hence memory; started early by the command when it could.
+    yield from pool.results(chunks, execute_chunk, options.jobs)
 
 
 # -- the sweep -------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ptce_sim.base.domain import COMMERCIAL_CONTENT, STRATEGIC_CONTENT, OrgKind, ProjectKind
 from ptce_sim.rules.funding import PUBLIC_SOURCES
@@ -17,6 +16,8 @@ from ptce_sim.rules.poles import CAUSES, Status
 from ptce_sim.world.survival import survival_at
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ptce_sim.world.model import TerritoryModel
 
 KIND_NAMES = [k.name.lower() for k in ProjectKind]

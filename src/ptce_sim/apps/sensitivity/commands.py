@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from ptce_sim.apps.engine_cli import check_engine, engine_options, output_folder
+from ptce_sim.apps.engine_cli import check_engine, engine_options, output_folder, start_workers
 from ptce_sim.base.errors import ConfigError
 
 
@@ -53,6 +53,7 @@ def sensitivity_command(
     try:
         _need_extras()
         check_engine(jobs, backend, scheduler)
+        start_workers(jobs, backend)
         exp = load_experiment(experiment)
         out = output_folder(out, resume, exp.name)
     except ConfigError as err:
