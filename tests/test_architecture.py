@@ -34,3 +34,16 @@ def test_ruff_is_clean() -> None:
         text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_driver_of_a_sweep_starts_light() -> None:
+    """The command line and the sweep engine's driver import neither Mesa, numba nor
+    pandas: the driver never runs the model, and every second it spends importing is
+    taken from the workers starting beside it (``apps/pool.py``) on the same cores."""
+    code = (
+        "import sys, ptce_sim.apps.cli, ptce_sim.apps.sweep, ptce_sim.apps.experiment;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mesa', 'numba', 'pandas'}))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

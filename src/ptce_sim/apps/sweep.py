@@ -43,7 +43,7 @@ from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import flat_dict, iter_specs
 from ptce_sim.world import schema as types
 from ptce_sim.world.parameters import Parameters
-from ptce_sim.world.poles import POLE_COLUMNS
+from ptce_sim.world.pole_state import POLE_COLUMNS
 from ptce_sim.world.scenario import Scenario
 
 BACKENDS = ("loky", "dask")

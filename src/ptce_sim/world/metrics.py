@@ -13,13 +13,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from ptce_sim.base.domain import OrgKind, ProjectKind
-from ptce_sim.world import kernels
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ptce_sim.world.model import TerritoryModel
 
 Metric = Callable[["TerritoryModel"], float]
@@ -78,6 +78,10 @@ def month_snapshot(model: TerritoryModel) -> NDArray[np.float64]:
     cache = model.__dict__.get("_snapshot")
     if cache is not None and cache[0] == model.steps:
         return cache[1]
+    # Imported here: the metric names (describe) are read by the driver of a sweep,
+    # which never runs the model and need not load numba (nor pandas, in frame).
+    from ptce_sim.world import kernels
+
     out = np.empty(14 + 3 * _N)
     rel = model.relations
     rec = model.recorder
@@ -243,6 +247,8 @@ class MetricRecorder:
 
     def frame(self) -> pd.DataFrame:
         """The time series so far: one row per month, one column per metric."""
+        import pandas as pd
+
         df = pd.DataFrame(self.data[: self.months], columns=self.names)
         df.insert(0, "month", np.arange(self.months))
         return df

@@ -11,7 +11,7 @@ checks the declarations against real runs so that a new column cannot slip throu
 
 from __future__ import annotations
 
-from ptce_sim.world.poles import POLE_COLUMNS
+from ptce_sim.world.pole_state import POLE_COLUMNS
 from ptce_sim.world.summary import SUMMARY_DOCS
 
 #: Type names used below: ``int64``, ``float64`` (nullable: NaN or null), ``string``, ``bool``.
