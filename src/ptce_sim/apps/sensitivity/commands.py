@@ -17,7 +17,13 @@ from pathlib import Path
 
 import click
 
-from ptce_sim.apps.engine_cli import check_engine, engine_options, output_folder, start_workers
+from ptce_sim.apps.engine_cli import (
+    check_engine,
+    engine_options,
+    output_folder,
+    start_workers,
+    stop_workers,
+)
 from ptce_sim.base.errors import ConfigError
 
 
@@ -85,6 +91,7 @@ def sensitivity_command(
         sys.exit(130)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        stop_workers()
     bar.close()
     click.echo((result.out / "summary.md").read_text(encoding="utf-8"))
     click.echo(f"Results written to {result.out}/ (indices.csv, summary.md, plots)")
