@@ -99,7 +99,7 @@ class BatchModel(TerritoryModel):
     def step(self) -> None:
         super().step()
         if self.steps >= self.horizon:
-            self.summary = summarise(self, self.recorder.frame())
+            self.summary = summarise(self, self.recorder.columns())
             self.running = False
         self.datacollector.collect(self)
 

@@ -245,6 +245,12 @@ class MetricRecorder:
             row[i] = f(model)
         self.months = t + 1
 
+    def columns(self) -> dict[str, NDArray[np.float64]]:
+        """The time series so far as one array (a view, months long) per metric: what
+        the summaries read, without building a DataFrame (a third of a short run)."""
+        data = self.data[: self.months]
+        return {name: data[:, i] for i, name in enumerate(self.names)}
+
     def frame(self) -> pd.DataFrame:
         """The time series so far: one row per month, one column per metric."""
         import pandas as pd

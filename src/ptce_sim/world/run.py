@@ -29,7 +29,7 @@ import pandas as pd
 import ptce_sim
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import nested_dict
-from ptce_sim.world.metrics import describe
+from ptce_sim.world.metrics import MetricRecorder, describe
 from ptce_sim.world.model import TerritoryModel
 from ptce_sim.world.poles import POLE_COLUMNS
 from ptce_sim.world.scenario import Scenario
@@ -56,19 +56,38 @@ def calendar(start: str, months: int) -> list[str]:
     return [f"{year + (month + i) // 12:04d}-{(month + i) % 12 + 1:02d}" for i in range(months)]
 
 
-@dataclass
 class RunRecords:
     """The light form of a run's outputs: the same time series and summaries as
     :func:`run_one`, the poles as records (dicts) rather than a DataFrame, no provenance.
 
-    Why: a sweep takes each result apart into table rows; for a short run, building and
-    taking apart the small per-pole DataFrame cost a third of the model's own time.
+    Why: a sweep takes each result apart into table rows, and most sweeps keep no time
+    series. For a short run, building and taking apart the small per-pole DataFrame cost
+    a third of the model's own time, and the monthly DataFrame with the summaries read
+    from it as much again: the summaries read the recorder's arrays, and the time series
+    becomes a DataFrame only when asked for (:attr:`timeseries`).
     """
 
-    timeseries: pd.DataFrame
-    poles: list[dict[str, Any]]  # one dict per pole, keys POLE_COLUMNS (+ *_date)
-    summary: dict[str, Any]
-    policy_log: list[dict[str, Any]]
+    def __init__(
+        self,
+        recorder: MetricRecorder,
+        start: str | None,
+        poles: list[dict[str, Any]],
+        summary: dict[str, Any],
+        policy_log: list[dict[str, Any]],
+    ) -> None:
+        self._recorder, self._start = recorder, start
+        self.poles = poles  # one dict per pole, keys POLE_COLUMNS (+ *_date)
+        self.summary = summary
+        self.policy_log = policy_log
+
+    @functools.cached_property
+    def timeseries(self) -> pd.DataFrame:
+        """One row per month (and its calendar ``date`` when the scenario has a start),
+        one column per metric."""
+        frame = self._recorder.frame()
+        if self._start:
+            frame.insert(1, "date", calendar(self._start, len(frame)))
+        return frame
 
 
 def run_records(
@@ -82,19 +101,18 @@ def run_records(
         model.step()
         if progress is not None:
             progress(t + 1, steps)
-    frame = model.recorder.frame()
+    recorder = model.recorder
+    summary = summarise(model, recorder.columns())
+    months = recorder.months
+    poles = model.poles.table(months)
     if spec.start:
-        frame.insert(1, "date", calendar(spec.start, len(frame)))
-    summary = summarise(model, frame)
-    poles = model.poles.table(len(frame))
-    if spec.start:
-        labels = calendar(spec.start, len(frame))
+        labels = calendar(spec.start, months)
         for record in poles:
             for col in DATE_COLUMNS:
                 v = record[col]
                 record[f"{col}_date"] = labels[int(v)] if v is not None and v == v else None
     _release(model)
-    return RunRecords(frame, poles, summary, model.policy_log)
+    return RunRecords(recorder, spec.start, poles, summary, model.policy_log)
 
 
 def run_one(

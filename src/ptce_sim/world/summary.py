@@ -6,9 +6,12 @@ the CLI table, ``summary.json`` and the docs share one vocabulary.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ptce_sim.base.domain import COMMERCIAL_CONTENT, STRATEGIC_CONTENT, OrgKind, ProjectKind
 from ptce_sim.rules.funding import PUBLIC_SOURCES
@@ -16,8 +19,6 @@ from ptce_sim.rules.poles import CAUSES, Status
 from ptce_sim.world.survival import survival_at
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ptce_sim.world.model import TerritoryModel
 
 KIND_NAMES = [k.name.lower() for k in ProjectKind]
@@ -73,9 +74,28 @@ SUMMARY_DOCS: dict[str, str] = {
 }
 
 
-def _tail_mean(series: pd.Series, months: int = 12) -> float:
-    tail = series.iloc[-months:].dropna()
-    return float(tail.mean()) if len(tail) else float("nan")
+def _values(series: Mapping[str, ArrayLike], name: str) -> NDArray[np.float64]:
+    return np.asarray(series[name], dtype=np.float64)
+
+
+def _sum(a: NDArray[np.float64]) -> float:
+    """Sum skipping NaN: pandas' ``Series.sum()`` (NaN read as 0, numpy's summation)."""
+    mask = np.isnan(a)
+    return float(np.where(mask, 0.0, a).sum() if mask.any() else a.sum())
+
+
+def _mean(a: NDArray[np.float64]) -> float:
+    """Mean skipping NaN, NaN if none: pandas' ``Series.mean()`` (sum / count)."""
+    mask = np.isnan(a)
+    count = int(len(a) - mask.sum())
+    if count == 0:
+        return float("nan")
+    total = np.where(mask, 0.0, a).sum() if mask.any() else a.sum()
+    return float(total / count)
+
+
+def _tail_mean(a: NDArray[np.float64], months: int = 12) -> float:
+    return _mean(a[-months:])
 
 
 def _content_share(by_kind: np.ndarray, kinds: frozenset[ProjectKind]) -> float:
@@ -84,15 +104,17 @@ def _content_share(by_kind: np.ndarray, kinds: frozenset[ProjectKind]) -> float:
     return float(sum(by_kind[k] for k in kinds) / total) if total else float("nan")
 
 
-def _per_formal_pole(frame: pd.DataFrame, column: str) -> float:
+def _per_formal_pole(series: Mapping[str, ArrayLike], column: str) -> float:
     """Sum of a monthly pole total over the run, per formal pole-month."""
-    pole_months = float(frame["poles_formal"].sum())
-    return float(frame[column].sum()) / pole_months if pole_months else float("nan")
+    pole_months = _sum(_values(series, "poles_formal"))
+    return _sum(_values(series, column)) / pole_months if pole_months else float("nan")
 
 
-def summarise(model: TerritoryModel, frame: pd.DataFrame) -> dict[str, Any]:
-    """Compute the run summaries from the final model and its monthly frame."""
-    months = len(frame)
+def summarise(model: TerritoryModel, series: Mapping[str, ArrayLike]) -> dict[str, Any]:
+    """Compute the run summaries from the final model and its monthly metrics: one array
+    per metric (``MetricRecorder.columns()``; a DataFrame of them does too)."""
+    col = functools.partial(_values, series)
+    months = len(col("started"))
     years = months / 12.0
     n = model.orgs.n
     pt = model.projects
@@ -102,30 +124,30 @@ def summarise(model: TerritoryModel, frame: pd.DataFrame) -> dict[str, Any]:
     ok = partners >= 0
     initiators = np.broadcast_to(members[:, :1], partners.shape)
     homophily = model.homophily[initiators[ok], partners[ok]]
-    completed = float(frame["completed"].sum())
-    started = float(frame["started"].sum())
+    completed = _sum(col("completed"))
+    started = _sum(col("started"))
     out: dict[str, Any] = {
         "months": months,
         "organisations": n,
         "persons": int(model.slot_exists.sum()),
         "persons_per_org": float(model.slot_exists.sum() / n),
         "cooperations_started": int(started),
-        **{f"started_{k}": int(frame[f"started_{k}"].sum()) for k in KIND_NAMES},
+        **{f"started_{k}": int(_sum(col(f"started_{k}"))) for k in KIND_NAMES},
         "cooperations_completed": int(completed),
-        "success_rate": float(frame["succeeded"].sum() / completed) if completed else float("nan"),
+        "success_rate": _sum(col("succeeded")) / completed if completed else float("nan"),
         "coops_per_org_year": started / n / years if years else float("nan"),
         "mean_participants": float(is_member.sum(axis=1).mean()) if pt.size else float("nan"),
         "partner_homophily": float(homophily.mean()) if len(homophily) else float("nan"),
-        "mean_person_trust_end": _tail_mean(frame["mean_person_trust"]),
-        "mean_org_trust_end": _tail_mean(frame["mean_org_trust"]),
-        "persons_departed": int(frame["persons_departed"].sum()),
-        "ties_lost": int(frame["ties_lost"].sum()),
-        "fte_share_cooperating": float(frame["fte_share_cooperating"].mean()),
-        "coop_revenue_share": float(frame["coop_revenue_share"].iloc[12:].mean())
+        "mean_person_trust_end": _tail_mean(col("mean_person_trust")),
+        "mean_org_trust_end": _tail_mean(col("mean_org_trust")),
+        "persons_departed": int(_sum(col("persons_departed"))),
+        "ties_lost": int(_sum(col("ties_lost"))),
+        "fte_share_cooperating": _mean(col("fte_share_cooperating")),
+        "coop_revenue_share": _mean(col("coop_revenue_share")[12:])
         if months > 12
         else float("nan"),
         "policy_changes": len(model.policy_log),
-        "cell_fte_per_pole": _per_formal_pole(frame, "cell_fte"),
+        "cell_fte_per_pole": _per_formal_pole(series, "cell_fte"),
         **pole_summary(model, months),
     }
     missing = set(SUMMARY_DOCS) ^ set(out)
