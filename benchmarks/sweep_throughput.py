@@ -159,7 +159,11 @@ def _memory(proc: Any) -> int:
     import psutil
 
     total = 0
-    for p in [proc, *proc.children(recursive=True)]:
+    try:
+        tree = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:  # the command ended between two samples
+        return 0
+    for p in tree:
         try:
             info = p.memory_full_info()
             total += getattr(info, "pss", info.rss)
