@@ -25,11 +25,12 @@ An engine that fails or gives no result within ``--timeout`` seconds is reported
 such (``nan``) and the others still run.
 
 Then our parallel efficiency: runs/s with ``--jobs`` workers / (``--jobs`` x runs/s with
-one worker, in-process), twice: on the design above at its largest run count, where runs
-of ~10 ms make the fixed costs of parallelism (worker start-up ~2 s each: Mesa, pandas
-and the cached numba kernels load in every worker; dispatch; the driver's share of a
-core) as visible as they can be, and on ``--reference-runs`` runs of the reference
-territory (80 organisations, 240 months, ~0.15 s each), the runs a researcher sweeps.
+one worker, in-process), both as whole commands, twice: on the design above at its
+largest run count, where runs of ~3 ms make the fixed costs of parallelism (worker
+start-up, ~1.5 s of CPU each: a Python importing Mesa, pandas and the cached numba
+kernels; dispatch; the driver's share of a core) as visible as they can be, and on
+``--reference-runs`` runs of the reference territory (80 organisations, 240 months,
+~0.1 s each), the runs a researcher sweeps.
 Timings are noisy on a shared machine: repeat (``--repeat``) and read the best of each.
 
 Usage::
