@@ -30,7 +30,8 @@ largest run count, where runs of ~3 ms make the fixed costs of parallelism (work
 start-up, ~1.5 s of CPU each: a Python importing Mesa, pandas and the cached numba
 kernels; dispatch; the driver's share of a core) as visible as they can be, and on
 ``--reference-runs`` runs of the reference territory (80 organisations, 240 months,
-~0.1 s each), the runs a researcher sweeps.
+~0.1 s each), the runs a researcher sweeps. Both without memory sampling, which costs CPU
+only when every core is busy, that is in the parallel run.
 Timings are noisy on a shared machine: repeat (``--repeat``) and read the best of each.
 
 Usage::
@@ -174,10 +175,18 @@ def _memory(proc: Any) -> int:
 
 
 def measure(
-    engine: str, n: int, jobs: int, steps: int, timeout: float = 1800.0, orgs: int = N_ORGS
+    engine: str,
+    n: int,
+    jobs: int,
+    steps: int,
+    timeout: float = 1800.0,
+    orgs: int = N_ORGS,
+    memory: bool = True,
 ) -> dict[str, float]:
     """Runs/s (over the whole command, interpreter start to exit) and peak memory of one
-    engine; NaN runs/s when it fails or times out."""
+    engine; NaN runs/s when it fails or times out. ``memory=False``: no sampling (it
+    takes ~6 ms of CPU per process and sample, which a serial run does not feel, on the
+    idle core, and a parallel one does: the efficiency is measured without it)."""
     import psutil
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -195,7 +204,8 @@ def measure(
         ps = psutil.Process(proc.pid)
         peak = 0
         while waiter.is_alive():
-            peak = max(peak, _memory(ps))
+            if memory:
+                peak = max(peak, _memory(ps))
             waiter.join(0.2)
             if time.perf_counter() - started > timeout:
                 for child_ in ps.children(recursive=True):
@@ -285,24 +295,26 @@ def main(argv: list[str] | None = None) -> None:
         n = max(args.runs)
         efficiency(
             f"{n} runs of {N_ORGS} organisations x {args.steps} months",
-            lambda jobs: measure("ours", n, jobs, args.steps, args.timeout),
-            results["ours", n]["runs_per_s"],
+            lambda jobs: measure("ours", n, jobs, args.steps, args.timeout, memory=False),
             args,
         )
         if args.reference_runs:
             efficiency(
                 f"{args.reference_runs} runs of the reference territory (80 x 240 months)",
-                lambda jobs: measure("ours", args.reference_runs, jobs, 240, args.timeout, 80),
-                None,
+                lambda jobs: measure(
+                    "ours", args.reference_runs, jobs, 240, args.timeout, 80, memory=False
+                ),
                 args,
             )
 
 
-def efficiency(label: str, measure_at: Any, parallel: float | None, args: Any) -> None:
-    """Print runs/s with ``--jobs`` workers / (``--jobs`` x runs/s with one)."""
-    serial = max(measure_at(1)["runs_per_s"] for _ in range(args.repeat))
-    if parallel is None:
-        parallel = max(measure_at(args.jobs)["runs_per_s"] for _ in range(args.repeat))
+def efficiency(label: str, measure_at: Any, args: Any) -> None:
+    """Print runs/s with ``--jobs`` workers / (``--jobs`` x runs/s with one), both
+    measured without memory sampling, alternating, best of ``--repeat`` each."""
+    serial, parallel = 0.0, 0.0
+    for _ in range(args.repeat):
+        serial = max(serial, measure_at(1)["runs_per_s"])
+        parallel = max(parallel, measure_at(args.jobs)["runs_per_s"])
     print(
         f"parallel efficiency of ours, {label}: {parallel:.2f} runs/s with {args.jobs} "
         f"workers / ({args.jobs} x {serial:.2f} runs/s with 1) = "
