@@ -16,6 +16,10 @@ from conftest import WriteToml
 from ptce_sim.apps import pool
 from ptce_sim.apps.cli import main
 
+# An exception in loky's manager thread (its traceback printed after the command's own
+# one-line error) is a failure here, not a warning.
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+
 
 def _double(x: int) -> int:
     return 2 * x
@@ -99,3 +103,21 @@ def test_a_command_that_fails_after_starting_its_workers_leaves_none(
     assert "replicates" in err.getvalue()
     assert _wait_gone() == []
     assert not (tmp_path / "o").exists()
+
+
+def test_workers_stopped_right_after_starting_leave_no_error_behind() -> None:
+    """A command that fails milliseconds after starting its workers (their warm-up
+    tasks not yet picked up) stops them without loky's manager thread failing."""
+    import threading
+
+    errors: list[BaseException | None] = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: errors.append(args.exc_value)
+    try:
+        for _ in range(5):
+            pool.start(2)
+            pool.stop()
+            assert _wait_gone() == []
+    finally:
+        threading.excepthook = previous
+    assert errors == []

@@ -19,6 +19,7 @@ This module imports nothing of the model: it is imported before the heavy module
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any, TypeVar
@@ -50,22 +51,34 @@ def warm() -> None:
     TerritoryModel(seed=0).step()
 
 
-_started: list[Any] = []  # the executor start() launched, for stop()
+_started: list[tuple[Any, list[Future[None]]]] = []  # what start() launched, for stop()
 
 
 def start(jobs: int) -> None:
     """Launch ``jobs`` workers now, each warming up (:func:`warm`), without waiting."""
     n = workers(jobs)
     pool = _executor(n)
-    for _ in range(n):
-        pool.submit(warm)
-    _started[:] = [pool]
+    _started[:] = [(pool, [pool.submit(warm) for _ in range(n)])]
 
 
 def stop() -> None:
-    """Stop the workers :func:`start` launched, at once (the command then failed)."""
+    """Stop the workers :func:`start` launched, at once (the command ended or failed)."""
     while _started:
-        _started.pop().shutdown(wait=False, kill_workers=True)
+        _kill(*_started.pop())
+
+
+def _kill(pool: Any, futures: Iterable[Future[Any]]) -> None:
+    """Shut ``pool`` down, killing its workers, once every submitted task has left
+    loky's queue of work ids for its call queue (``running()``): a kill-shutdown while
+    a work id is still queued makes loky's manager thread fail with a KeyError and
+    print its traceback (seen with loky 3.5 in joblib 1.6, when a command failed a few
+    milliseconds after starting its workers). All our tasks fit in the call queue
+    (2 x workers + 1 slots), so they get there within milliseconds."""
+    waiting = [f for f in futures if not f.done()]
+    deadline = time.monotonic() + 2.0
+    while any(not (f.running() or f.done()) for f in waiting) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    pool.shutdown(wait=False, kill_workers=True)
 
 
 def results(
@@ -74,18 +87,18 @@ def results(
     """``fn(chunk)`` for every chunk, in completion order, with at most ``in_flight`` x
     workers chunks submitted and not yet returned (``chunks`` is consumed lazily).
 
-    If the consumer stops early (an interrupt, an error, ``close()``), the chunks not
-    started are cancelled and the workers are stopped, so that nothing keeps running
-    for a sweep that is over."""
+    If the consumer stops early (an interrupt, an error, ``close()``), the workers are
+    stopped (:func:`_kill`), so that nothing keeps running for a sweep that is over."""
     n = workers(jobs)
     pool = _executor(n)
+    limit = min(in_flight * n, 2 * n + 1)  # what fits in loky's call queue (see _kill)
     source = iter(chunks)
     pending: set[Future[R]] = set()
     finished = False
     try:
         for chunk in source:
             pending.add(pool.submit(fn, chunk))
-            if len(pending) >= in_flight * n:
+            if len(pending) >= limit:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield future.result()
@@ -96,6 +109,4 @@ def results(
         finished = True
     finally:
         if not finished:
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=False, kill_workers=True)
+            _kill(pool, pending)
