@@ -86,12 +86,8 @@ def _sum(a: NDArray[np.float64]) -> float:
 
 def _mean(a: NDArray[np.float64]) -> float:
     """Mean skipping NaN, NaN if none: pandas' ``Series.mean()`` (sum / count)."""
-    mask = np.isnan(a)
-    count = int(len(a) - mask.sum())
-    if count == 0:
-        return float("nan")
-    total = np.where(mask, 0.0, a).sum() if mask.any() else a.sum()
-    return float(total / count)
+    count = int(len(a) - np.isnan(a).sum())
+    return _sum(a) / count if count else float("nan")
 
 
 def _tail_mean(a: NDArray[np.float64], months: int = 12) -> float:
