@@ -56,6 +56,81 @@ def test_dissatisfied_all_is_the_rule(seed: int) -> None:
     np.testing.assert_array_equal(got, expected)
 
 
+def _membership_books(poles, paying_pole, unhappy, u_patience, exclusion, months, books):
+    """The per-pole dictionaries the membership phase kept before
+    ``kernels.membership_month``: the reference it is checked against."""
+    leave, paying = [], []
+    lo = 0
+    for q, members in enumerate(poles):
+        dissatisfied, patience, unpaid = books[q]
+        sad = {int(o) for k, o in enumerate(members) if unhappy[lo + k]}
+        for book in (
+            (dissatisfied, patience, unpaid) if paying_pole[q] else (dissatisfied, patience)
+        ):
+            for org in [o for o in book if o not in sad]:
+                del book[org]
+        paying.append(len(members) - len(sad) if paying_pole[q] else 0)
+        for k, org in enumerate(members.tolist()):
+            if not unhappy[lo + k]:
+                leave.append(False)
+                continue
+            dissatisfied[org] = dissatisfied.get(org, 0) + 1
+            patience.setdefault(org, int(u_patience[lo + k]))
+            gone = dissatisfied[org] >= patience[org]
+            if not gone and paying_pole[q]:
+                unpaid[org] = unpaid.get(org, 0) + 1
+                gone = exclusion and unpaid[org] >= months
+            leave.append(gone)
+        lo += len(members)
+    return np.array(leave), np.array(paying)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_membership_month_keeps_the_books_of_the_per_pole_code(seed: int) -> None:
+    """Twelve months of membership books (members who stay, dissatisfied spells with
+    their patience, unpaid months and exclusion) match the per-pole dictionaries."""
+    rng = np.random.default_rng(seed)
+    n = 40
+    poles = _poles(rng, n, 5)
+    flat, offsets = _flat(poles)
+    paying_pole = rng.random(len(poles)) < 0.6
+    exclusion = bool(seed % 2)
+    books = [({}, {}, {}) for _ in poles]
+    dissatisfied, patience, unpaid = (np.zeros(n, dtype=np.int64) for _ in range(3))
+    left = 0
+    for _month in range(12):
+        unhappy = rng.random(len(flat)) < 0.5
+        u_patience = rng.integers(2, 5, size=len(flat))
+        expected = _membership_books(poles, paying_pole, unhappy, u_patience, exclusion, 3, books)
+        leave, paying = kernels.membership_month(
+            flat,
+            offsets,
+            paying_pole,
+            unhappy,
+            u_patience,
+            exclusion,
+            3,
+            dissatisfied,
+            patience,
+            unpaid,
+        )
+        np.testing.assert_array_equal(leave, expected[0])
+        np.testing.assert_array_equal(paying, expected[1])
+        for q, (d, p, u) in enumerate(books):
+            for org in poles[q].tolist():
+                assert (dissatisfied[org], patience[org], unpaid[org]) == (
+                    d.get(org, 0),
+                    p.get(org, 0),
+                    u.get(org, 0),
+                )
+        for org in flat[leave].tolist():  # a leaver's books are closed (_remove_member)
+            dissatisfied[org] = patience[org] = unpaid[org] = 0
+            for book in books[next(q for q, m in enumerate(poles) if org in m)]:
+                book.pop(org, None)
+        left += int(leave.sum())
+    assert left > 0  # the test saw members leave
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_mean_trusts_and_segment_sums_are_numpy(seed: int) -> None:
     """Bit for bit: mean effective trust over the member pairs that cooperated (all

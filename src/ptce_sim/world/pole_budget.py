@@ -38,7 +38,7 @@ def budget(reg: PoleRegistry, joint_revenue: dict[int, float]) -> None:
     offsets = [0]
     paying: list[int] = []
     for pole in formal:
-        paying += [o for o in pole.members if o not in pole.unpaid]
+        paying += [o for o in pole.members if not reg.unpaid[o]]
         offsets.append(len(paying))
     dues_by_pole = (
         kernels.segment_sums(

@@ -87,9 +87,6 @@ class Pole:
     started: int = 0
     peak_size: int = 0
     member_months: int = 0
-    dissatisfied: dict[int, int] = field(default_factory=dict)
-    patience: dict[int, int] = field(default_factory=dict)
-    unpaid: dict[int, int] = field(default_factory=dict)
     paying: int = 0
 
     @property

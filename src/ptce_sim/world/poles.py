@@ -63,6 +63,13 @@ class PoleRegistry:
         self._dues_key: object = None
         self._dues = np.zeros(0)
         self._ess: np.ndarray | None = None
+        # Membership books per organisation (it is in one pole at most): consecutive
+        # dissatisfied months, the patience drawn when the spell began (0: none),
+        # consecutive unpaid months in a paying pole (kernels.membership_month).
+        n = model.orgs.n
+        self.dissatisfied = np.zeros(n, dtype=np.int64)
+        self.patience = np.zeros(n, dtype=np.int64)
+        self.unpaid = np.zeros(n, dtype=np.int64)
         # Run accumulators for the summaries (formal and vegetating poles only).
         n_kinds = len(KINDS)
         self.member_months_by_kind = np.zeros(n_kinds, dtype=np.int64)
@@ -160,44 +167,30 @@ class PoleRegistry:
         # rules.poles.dissatisfied with each member's mean homophily with its pole, for
         # every pole in one call. One patience draw per member, as one draw per pole
         # before: a bounded-integer draw of size a then b is the draw of size a + b.
-        unhappy_all = kernels.dissatisfied_all(
-            flat, np.array(offsets, dtype=np.int64), m.homophily, rho, asp, alpha, tolerance
-        )
+        off = np.array(offsets, dtype=np.int64)
+        unhappy = kernels.dissatisfied_all(flat, off, m.homophily, rho, asp, alpha, tolerance)
         u_all = (
             rng.integers(pp.patience_min, pp.patience_max + 1, size=len(flat)) if alive else flat
         )
-        unhappy_flat = unhappy_all.tolist()
-        for q, pole in enumerate(alive):
-            members = pole.members
-            lo = offsets[q]
-            u_patience = u_all[lo : offsets[q + 1]]
-            leaving = []
-            paying_pole = pole.status == _FORMAL or pole.status == _VEGETATING
-            exclusion = m.params.funding.dues_exclusion
-            dissatisfied, patience, unpaid = pole.dissatisfied, pole.patience, pole.unpaid
-            sad_rows = [k for k in range(len(members)) if unhappy_flat[lo + k]]
-            # Satisfied members: their counters reset (they pay their dues in a formal pole).
-            sad = {members[k] for k in sad_rows}
-            books = (dissatisfied, patience, unpaid) if paying_pole else (dissatisfied, patience)
-            for book in books:
-                for org in [o for o in book if o not in sad]:
-                    del book[org]
-            pole.paying = len(members) - len(sad_rows) if paying_pole else 0
-            # Dissatisfied members, in member order.
-            for k in sad_rows:
-                org = members[k]
-                dissatisfied[org] = dissatisfied.get(org, 0) + 1
-                if org not in patience:
-                    patience[org] = int(u_patience[k])
-                if dissatisfied[org] >= patience[org]:
-                    leaving.append(org)
-                    continue
-                if paying_pole:
-                    unpaid[org] = unpaid.get(org, 0) + 1
-                    if exclusion and unpaid[org] >= m.params.funding.exclusion_months:
-                        leaving.append(org)
-            for org in leaving:
-                self._remove_member(pole, org)
+        fp = m.params.funding
+        leave, paying = kernels.membership_month(
+            flat,
+            off,
+            np.array([p.status == _FORMAL or p.status == _VEGETATING for p in alive], dtype=bool),
+            unhappy,
+            u_all,
+            bool(fp.dues_exclusion),
+            int(fp.exclusion_months),
+            self.dissatisfied,
+            self.patience,
+            self.unpaid,
+        )
+        for pole, n_paying in zip(alive, paying.tolist(), strict=True):
+            pole.paying = n_paying
+        if leave.any():
+            for r in leave.nonzero()[0].tolist():
+                org = int(flat[r])
+                self._remove_member(self.poles[int(m.pole_of[org])], org)
         self._joining(rng)
 
     def _joining(self, rng: np.random.Generator) -> None:
@@ -243,9 +236,7 @@ class PoleRegistry:
         if org in pole.members:
             pole.members.remove(org)
         self.model.pole_of[org] = -1
-        pole.dissatisfied.pop(org, None)
-        pole.patience.pop(org, None)
-        pole.unpaid.pop(org, None)
+        self.dissatisfied[org] = self.patience[org] = self.unpaid[org] = 0
         if pole.leader is not None and pole.leader[0] == org:
             pole.leader = None
         if pole.volunteer == org:

@@ -41,6 +41,61 @@ def dissatisfied_all(
 
 
 @njit(cache=True)
+def membership_month(
+    members,
+    offsets,
+    paying_pole,
+    unhappy,
+    u_patience,
+    exclusion,
+    exclusion_months,
+    dissatisfied,
+    patience,
+    unpaid,
+):  # pragma: no cover - compiled
+    """The membership books of every living pole for one month (``PoleRegistry.membership``).
+
+    Per organisation (an organisation is in one pole at most): ``dissatisfied`` counts
+    its consecutive dissatisfied months, ``patience`` is the patience drawn when the
+    spell began (0: no spell), ``unpaid`` its consecutive unpaid months in a paying
+    (formal or vegetating) pole. A satisfied member's counters reset (it pays its
+    dues); a dissatisfied one counts a month, takes its patience draw ``u_patience``
+    (one per member, in member order) at the start of a spell, leaves when the spell
+    reaches its patience, else leaves when its unpaid months reach ``exclusion_months``
+    (with ``exclusion``). Returns who leaves (per member, in order) and, per pole, the
+    members who paid (0 for a pole that does not collect dues).
+    """
+    leave = np.zeros(len(members), dtype=np.bool_)
+    n_poles = len(offsets) - 1
+    paying = np.zeros(n_poles, dtype=np.int64)
+    for q in range(n_poles):
+        pays = paying_pole[q]
+        sad = 0
+        for r in range(offsets[q], offsets[q + 1]):
+            o = members[r]
+            if not unhappy[r]:
+                dissatisfied[o] = 0
+                patience[o] = 0
+                if pays:
+                    unpaid[o] = 0
+                continue
+            sad += 1
+            dissatisfied[o] += 1
+            if patience[o] == 0:
+                patience[o] = u_patience[r]
+            if dissatisfied[o] >= patience[o]:
+                leave[r] = True
+                continue
+            if pays:
+                unpaid[o] += 1
+                if exclusion and unpaid[o] >= exclusion_months:
+                    leave[r] = True
+        if pays:
+            paying[q] = offsets[q + 1] - offsets[q] - sad
+    return leave, paying
+
+
+@njit(cache=True)
 def cooperating(rows, pt_members, pole_of, n_poles):  # pragma: no cover - compiled
     """Per pole id: at least one of the active projects ``rows`` is run in the pole
     (``joint_poles``)."""
@@ -104,14 +159,15 @@ def month_end(
     for k in range(len(rows)):
         i = rows[k]
         if nf > 0:
-            for a in range(w):
-                o = pt_members[i, a]
-                pol[a] = pole_of[o] if o >= 0 else -1
-            for a in range(w):
+            nm = 0  # participants fill the row from the left
+            while nm < w and pt_members[i, nm] >= 0:
+                pol[nm] = pole_of[pt_members[i, nm]]
+                nm += 1
+            for a in range(nm):
                 if pol[a] < 0 or not formal_by_id[pol[a]]:
                     continue
                 c = 0
-                for b in range(w):
+                for b in range(nm):
                     if pol[b] == pol[a]:
                         c += 1
                 if c >= 2:

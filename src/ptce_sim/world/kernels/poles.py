@@ -17,10 +17,12 @@ _RND = int(ProjectKind.RND)
 @njit(cache=True)
 def joint_pole(members, r, pole_of, pol):  # pragma: no cover - compiled
     """Pole of project row ``r`` as :func:`joint_poles` (``pol`` is scratch), else -1."""
-    w = members.shape[1]
-    for a in range(w):
-        o = members[r, a]
-        pol[a] = pole_of[o] if o >= 0 else -1
+    # Participants fill a row from the left (-1 after the last): padding is never in
+    # a pole and cannot change the count, so the loops stop at the last participant.
+    w = 0
+    while w < members.shape[1] and members[r, w] >= 0:
+        pol[w] = pole_of[members[r, w]]
+        w += 1
     best = 0
     best_count = -1
     for a in range(w):

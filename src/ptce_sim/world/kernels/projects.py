@@ -173,17 +173,16 @@ def complete(
     for r in range(k):
         d = due[r]
         m = pt_members[d]
+        nmem = 0  # participants fill the row from the left (-1 after the last)
+        while nmem < width and m[nmem] >= 0:
+            nmem += 1
         tsum = 0.0
         npairs = 0
         asum = 0.0
-        nmem = 0
-        for a in range(width):
-            if m[a] < 0:
-                continue
-            nmem += 1
+        for a in range(nmem):
             asum += animation[m[a]]
-            for b in range(width):
-                if b != a and m[b] >= 0:
+            for b in range(nmem):
+                if b != a:
                     x, y = m[a], m[b]
                     tsum += omega * (tau0[x, y] + best_dev[x, y]) + (1.0 - omega) * theta[x, y]
                     npairs += 1
@@ -196,25 +195,21 @@ def complete(
         kind = pt_kind[d]
         duration = pt_end[d] - pt_start[d]
         factor = 1.0 if ok else fshare
-        for a in range(width):
-            if m[a] < 0:
-                gain[a] = 0.0
-                continue
+        for a in range(nmem):
             base = values[kind] * pt_fit[d, a] * pt_nominal[d] * duration * rho0
             eps = math.exp(sig * noise[r, a] - 0.5 * sig * sig)
             gain[a] = base * eps * factor
             realised[r, a] = gain[a] / (pt_cost[d] * duration)
         pt_active[d] = False
         pt_success[d] = ok
-        for a in range(width):
-            if m[a] >= 0:
-                time_used[m[a]] -= pt_cost[d]
+        for a in range(nmem):
+            time_used[m[a]] -= pt_cost[d]
         completed[kind] += 1
         if ok:
             succeeded[kind] += 1
         if kind in (_COMMERCIAL, _RND):
-            for a in range(width):
-                if m[a] >= 0 and is_market[m[a]]:
+            for a in range(nmem):
+                if is_market[m[a]]:
                     revenue_row[m[a]] += gain[a]
     for i in range(len(time_used)):
         if time_used[i] < 0.0:  # float round-off
@@ -256,18 +251,21 @@ def record_outcomes(
     """
     width = pt_members.shape[1]
     # Person level, with the old baseline.
+    # Participants fill a row from the left (-1 after the last).
+    nmem = np.empty(len(due), dtype=np.int64)
+    for r in range(len(due)):
+        k = 0
+        while k < width and pt_members[due[r], k] >= 0:
+            k += 1
+        nmem[r] = k
     for r in range(len(due)):
         d = due[r]
         ok = success[r]
-        for a in range(width):
+        for a in range(nmem[r]):
             oa = pt_members[d, a]
-            if oa < 0:
-                continue
             sa, ga = pt_slots[d, a], pt_gens[d, a]
-            for b in range(a + 1, width):
+            for b in range(a + 1, nmem[r]):
                 ob = pt_members[d, b]
-                if ob < 0:
-                    continue
                 sb, gb = pt_slots[d, b], pt_gens[d, b]
                 if not (
                     present[oa, sa] and gen[oa, sa] == ga and present[ob, sb] and gen[ob, sb] == gb
@@ -286,14 +284,10 @@ def record_outcomes(
     npairs = 0
     for r in range(len(due)):
         d = due[r]
-        for a in range(width):
+        for a in range(nmem[r]):
             oa = pt_members[d, a]
-            if oa < 0:
-                continue
-            for b in range(a + 1, width):
+            for b in range(a + 1, nmem[r]):
                 ob = pt_members[d, b]
-                if ob < 0:
-                    continue
                 lo, hi = min(oa, ob), max(oa, ob)
                 history[lo, hi] += 1
                 if not mark[lo, hi]:
