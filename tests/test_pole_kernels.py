@@ -4,6 +4,8 @@ batched membership phase relies on."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -137,7 +139,7 @@ def test_mean_trusts_and_segment_sums_are_numpy(seed: int) -> None:
     distinct pairs when none has), and the dues summed in numpy's order."""
     rng = np.random.default_rng(seed)
     n, omega = 60, 0.7
-    history = np.triu(rng.integers(0, 2, (n, n)) * (rng.random((n, n)) < 0.3), 1)
+    history = np.triu(rng.integers(0, 2, (n, n)) * (rng.random((n, n)) < 0.12), 1)
     history = history + history.T
     tau0, best, theta = (_symmetric(rng, n, a, b) for a, b in ((0.2, 0.5), (-0.1, 0.2), (0, 1)))
     poles = _poles(rng, n, 6)
@@ -246,3 +248,58 @@ def test_bounded_integer_draws_concatenate(seed: int) -> None:
     np.testing.assert_array_equal(joined, np.concatenate(parts))
     assert one.bit_generator.state == split.bit_generator.state
     assert one.random() == split.random()
+
+
+def _emergence_per_seed(teams, pole_of, is_leader, present, rel, omega, threshold, min_size):
+    """The per-seed emergence loop ``kernels.emergence_groups`` replaced (``pole_of`` is
+    written as poles form): the reference it is checked against."""
+    history, tau0, best_dev, theta = rel
+    outside = pole_of < 0
+    groups = []
+    for first in kernels.emergence_seeds(teams, pole_of).tolist():
+        if pole_of[first] >= 0:
+            continue
+        group = kernels.trusted_component(
+            first, outside, pole_of, history, tau0, best_dev, theta, omega, threshold
+        )
+        leaders = (is_leader[group] & present[group]).any(axis=1)
+        if len(group) < min_size or not leaders.any():
+            continue
+        pole_of[group] = 100 + len(groups)
+        groups.append((group, leaders))
+    return groups
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_emergence_groups_are_the_per_seed_loop(seed: int) -> None:
+    """Groups, their order, their pole ids and their leader flags match the per-seed
+    loop, on random trust graphs where some teams share members and some groups lack
+    a leader or are too small."""
+    rng = np.random.default_rng(seed)
+    n = 40
+    cluster = np.arange(n) // 8  # five clusters: groups cannot reach across them
+    linked = (cluster[:, None] == cluster[None, :]) & (rng.random((n, n)) < 0.5)
+    history = np.triu(rng.integers(1, 3, (n, n)) * linked, 1)
+    history = history + history.T
+    tau0, theta = _symmetric(rng, n, 0.0, 1.0), _symmetric(rng, n, 0.0, 1.0)
+    best_dev = _symmetric(rng, n, -0.1, 0.1)
+    present = rng.random((n, S)) < 0.8
+    is_leader = (rng.random((n, S)) < 0.15) & (cluster != seed % 5)[:, None]
+    pole_of = np.where(rng.random(n) < 0.2, 7, -1).astype(np.int64)
+    teams = np.full((12, 4), -1, dtype=np.int64)
+    for r in range(12):
+        size = rng.integers(2, 5)
+        teams[r, :size] = 8 * rng.integers(5) + rng.choice(8, size, replace=False)
+    rel = (history, tau0, best_dev, theta)
+    expected_pole_of = pole_of.copy()
+    expected = _emergence_per_seed(teams, expected_pole_of, is_leader, present, rel, 0.5, 0.5, 3)
+    flat, offsets, leads = kernels.emergence_groups(
+        teams, pole_of, is_leader, present, *rel, 0.5, 0.5, 3, 100
+    )
+    got = [(flat[a:b], leads[a:b]) for a, b in itertools.pairwise(offsets.tolist())]
+    assert expected  # poles do form on these graphs
+    assert len(got) == len(expected)
+    for (g, lead), (e, e_lead) in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(g, e)
+        np.testing.assert_array_equal(lead, e_lead)
+    np.testing.assert_array_equal(pole_of, expected_pole_of)

@@ -172,40 +172,33 @@ def _cooperating_poles(reg: PoleRegistry) -> list[bool]:
 
 
 def _emerge(reg: PoleRegistry, successes: np.ndarray, rng: np.random.Generator) -> None:
+    """New poles: the trusted groups around successful teams outside every pole, found
+    in one compiled call (``kernels.emergence_groups``); a founder drawn among each
+    group's organisations with a leader in post (one draw per new pole, in order)."""
     m = reg.model
     pp = m.params.poles
     if len(successes) == 0:
         return
-    # Teams whose members are all outside every pole.
-    firsts = kernels.emergence_seeds(successes, m.pole_of).tolist()
-    if not firsts:
-        return
-    # The graph (trusted ties between organisations outside every pole) is the one
-    # of the start of the emergence phase: ``outside`` is not updated in the loop.
-    outside = m.pole_of < 0
     rel = m.relations
-    omega, threshold = float(m.personal_weight), float(pp.trust_threshold)
-    for first in firsts:
-        if m.pole_of[first] >= 0:
-            continue  # joined a pole formed a moment ago
-        # rules.poles.reachable over that graph, kept outside poles: compiled.
-        group = kernels.trusted_component(
-            first,
-            outside,
-            m.pole_of,
-            rel.history,
-            rel.tau0,
-            rel.best_dev,
-            rel.theta,
-            omega,
-            threshold,
-        )
-        if len(group) < pp.min_size:
-            continue
-        leaders = (m.is_leader[group] & m.present[group]).any(axis=1)
-        if not leaders.any():
-            continue
-        founder = int(group[leaders.nonzero()[0][rng.integers(leaders.sum())]])
+    flat, offsets, leads = kernels.emergence_groups(
+        successes,
+        m.pole_of,
+        m.is_leader,
+        m.present,
+        rel.history,
+        rel.tau0,
+        rel.best_dev,
+        rel.theta,
+        float(m.personal_weight),
+        float(pp.trust_threshold),
+        int(pp.min_size),
+        len(reg.poles),
+    )
+    off = offsets.tolist()
+    for q in range(len(off) - 1):
+        group = flat[off[q] : off[q + 1]]
+        leaders = leads[off[q] : off[q + 1]].nonzero()[0]
+        founder = int(group[leaders[rng.integers(len(leaders))]])
         slot = int((m.is_leader[founder] & m.present[founder]).nonzero()[0][0])
         pole = Pole(
             id=len(reg.poles),
@@ -217,4 +210,3 @@ def _emerge(reg: PoleRegistry, successes: np.ndarray, rng: np.random.Generator) 
         pole.peak_size = len(group)
         reg.poles.append(pole)
         reg._alive.append(pole)
-        m.pole_of[group] = pole.id

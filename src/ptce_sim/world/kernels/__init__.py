@@ -30,6 +30,7 @@ from __future__ import annotations
 from ptce_sim.world.kernels.pole_month import (
     cooperating,
     dissatisfied_all,
+    emergence_groups,
     emergence_seeds,
     leader_candidates_all,
     mean_trusts,
@@ -85,6 +86,7 @@ __all__ = [
     "count_due",
     "dissatisfied_all",
     "dissatisfied_members",
+    "emergence_groups",
     "emergence_seeds",
     "formal_member_stats",
     "formal_shared",

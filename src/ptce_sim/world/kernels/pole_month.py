@@ -19,6 +19,7 @@ from ptce_sim.world.kernels.poles import (
     formal_member_stats,
     joint_pole,
     mean_trust,
+    trusted_component,
 )
 from ptce_sim.world.kernels.sums import np_sum
 
@@ -240,6 +241,72 @@ def emergence_seeds(teams, pole_of):  # pragma: no cover - compiled
             out[k] = teams[r, 0]
             k += 1
     return out[:k]
+
+
+@njit(cache=True)
+def emergence_groups(
+    teams,
+    pole_of,
+    is_leader,
+    present,
+    history,
+    tau0,
+    best_dev,
+    theta,
+    omega,
+    threshold,
+    min_size,
+    first_id,
+):  # pragma: no cover - compiled
+    """The groups that form new poles this month (``pole_lifecycle._emerge``).
+
+    For each successful team (rows, -1 padded) whose members were all outside every
+    pole (:func:`emergence_seeds`), in order, unless its first member has just joined a
+    new pole: the trusted component of that member over the organisations outside every
+    pole at the start (``kernels.poles.trusted_component``), kept when it has at least
+    ``min_size`` organisations and one with a leader in post. Each kept group becomes
+    pole ``first_id``, ``first_id + 1``, ... at once (``pole_of`` is written here), as
+    the per-seed code did. Nothing here is random: the founder is drawn by the caller.
+
+    Returns the groups concatenated (``flat``, ``offsets``) and, per organisation of
+    ``flat``, whether it has a leader in post.
+    """
+    seeds = emergence_seeds(teams, pole_of)
+    n = len(pole_of)
+    outside = np.empty(n, dtype=np.bool_)
+    for o in range(n):
+        outside[o] = pole_of[o] < 0
+    flat = np.empty(n, dtype=np.int64)
+    leads = np.empty(n, dtype=np.bool_)
+    offsets = np.zeros(len(seeds) + 1, dtype=np.int64)
+    k = 0
+    g = 0
+    for first in seeds:
+        if pole_of[first] >= 0:
+            continue  # joined a pole formed a moment ago
+        group = trusted_component(
+            first, outside, pole_of, history, tau0, best_dev, theta, omega, threshold
+        )
+        if len(group) < min_size:
+            continue
+        any_leader = False
+        for r in range(len(group)):
+            o = group[r]
+            lead = False
+            for s in range(S):
+                if is_leader[o, s] and present[o, s]:
+                    lead = True
+            leads[k + r] = lead
+            any_leader = any_leader or lead
+        if not any_leader:
+            continue
+        for r in range(len(group)):
+            flat[k + r] = group[r]
+            pole_of[group[r]] = first_id + g
+        k += len(group)
+        g += 1
+        offsets[g] = k
+    return flat[:k], offsets[: g + 1], leads[:k]
 
 
 @njit(cache=True)
