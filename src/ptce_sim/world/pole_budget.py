@@ -87,8 +87,9 @@ def budget(reg: PoleRegistry, joint_revenue: dict[int, float]) -> None:
         cost = pole.fte * cell.cost_per_fte
         before = pole.cash
         pole.cash = before + sum(income.values()) - cost
-        for k, v in income.items():
-            pole.ledger[k] += v
+        ledger = reg.state.ledger[pole.id]
+        for j, (k, v) in enumerate(income.items()):
+            ledger[j] += v
             reg.month_income[k] += v
         pole.cost_total += cost
         reg.ledger_rows.append((pole.id, t, before, *income.values(), cost, pole.cash))

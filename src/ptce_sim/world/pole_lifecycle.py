@@ -200,13 +200,8 @@ def _emerge(reg: PoleRegistry, successes: np.ndarray, rng: np.random.Generator) 
         leaders = leads[off[q] : off[q + 1]].nonzero()[0]
         founder = int(group[leaders[rng.integers(len(leaders))]])
         slot = int((m.is_leader[founder] & m.present[founder]).nonzero()[0][0])
-        pole = Pole(
-            id=len(reg.poles),
-            founder=founder,
-            members=group.tolist(),
-            formed=m.month,
-            leader=(founder, slot, int(m.gen[founder, slot])),
-        )
+        pole = Pole(reg.state, reg.state.add(founder, m.month), group.tolist())
+        pole.leader = (founder, slot, int(m.gen[founder, slot]))
         pole.peak_size = len(group)
         reg.poles.append(pole)
         reg._alive.append(pole)

@@ -1,16 +1,25 @@
-"""The state of one pole (plain data) and the names shared by the pole modules.
+"""The state of the poles of a territory (arrays, one row per pole) and the names shared
+by the pole modules.
 
-A territory has a handful of poles at most, so each is a plain Python object; what the
-batched kernels need of them (members, status) is gathered once per phase.
+Why arrays: the pole phases run as compiled kernels (``world/kernels``), which read and
+write a pole's state in place; a Python object per pole had to be gathered into arrays
+and written back in every phase, which cost more than the phases' arithmetic. A
+:class:`PoleTable` keeps every pole ever formed (dead ones too: the per-pole table of
+a run lists them) in three arrays: integer fields, float fields and the cumulative
+ledger by income source. :class:`Pole` is a view of one row with named attributes,
+for the Python code that reads a pole (tests, the per-pole table, the summaries).
+
+Optional values (a month that has not come, no volunteer, no leader) are stored as -1.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import numpy as np
+from numpy.typing import NDArray
 
 from ptce_sim.base.domain import MAX_PERSONS, OrgKind
 from ptce_sim.rules import funding as fund
-from ptce_sim.rules.poles import Governance, Status
+from ptce_sim.rules.poles import CAUSES, Governance, Status
 
 S = MAX_PERSONS
 KINDS = [k.name for k in OrgKind]
@@ -52,42 +61,204 @@ POLE_COLUMNS: list[str] = [
 ]
 
 
-@dataclass
-class Pole:
-    """One pole and its animation cell."""
+#: Integer fields of a pole, in column order of ``PoleTable.ints``.
+INT_FIELDS: tuple[str, ...] = (
+    "founder",
+    "formed",
+    "status",
+    "governance",
+    "formalised",  # -1: not (yet) formalised
+    "vegetating_since",  # -1: never vegetated
+    "died",  # -1: alive
+    "cause",  # index in rules.poles.CAUSES, -1: alive
+    "volunteer",  # organisation animating as a volunteer, -1: none
+    "leader_org",  # the leader (organisation, person slot, generation), -1: none
+    "leader_slot",
+    "leader_gen",
+    "grant_months_left",
+    "grant_end",  # month the last call grant ended, -1: none
+    "applied_window",  # last call window applied to, -1: none
+    "la_active",  # 1 while the local authority subsidises the cell
+    "la_next_decision",
+    "idle_months",
+    "leaderless_months",
+    "unanimated_months",
+    "completed",
+    "started",
+    "peak_size",
+    "member_months",
+    "paying",
+)
+#: Float fields of a pole, in column order of ``PoleTable.floats``.
+FLOAT_FIELDS: tuple[str, ...] = (
+    "fte",
+    "cash",
+    "institution",
+    "grant_monthly",
+    "cost_total",
+    "in_kind",
+)
+_INT = {name: k for k, name in enumerate(INT_FIELDS)}
+_FLOAT = {name: k for k, name in enumerate(FLOAT_FIELDS)}
+#: Optional integer fields: -1 reads as None.
+_OPTIONAL = ("formalised", "vegetating_since", "died", "volunteer", "grant_end")
 
-    id: int
-    founder: int
-    members: list[int]
-    formed: int
-    status: Status = Status.INFORMAL
-    governance: Governance = Governance.NONE
-    leader: tuple[int, int, int] | None = None  # (organisation, slot, generation)
-    formalised: int | None = None
-    vegetating_since: int | None = None
-    died: int | None = None
-    cause: str | None = None
-    fte: float = 0.0
-    cash: float = 0.0
-    volunteer: int | None = None
-    institution: float = 0.0
-    grant_monthly: float = 0.0
-    grant_months_left: int = 0
-    grant_end: int | None = None  # month the last call grant ended
-    applied_window: int = -1
-    la_active: bool = False
-    la_next_decision: int = 0
-    ledger: dict[str, float] = field(default_factory=lambda: dict.fromkeys(fund.SOURCES, 0.0))
-    cost_total: float = 0.0
-    in_kind: float = 0.0
-    idle_months: int = 0
-    leaderless_months: int = 0
-    unanimated_months: int = 0
-    completed: int = 0
-    started: int = 0
-    peak_size: int = 0
-    member_months: int = 0
-    paying: int = 0
+
+class PoleTable:
+    """Every pole of a territory, one row each (the row is the pole id); rows are never
+    reused. The arrays grow on demand; kernels receive ``ints``, ``floats`` and
+    ``ledger`` and index them with the column numbers of :data:`INT_FIELDS` and
+    :data:`FLOAT_FIELDS` (``world/kernels/pole_cols.py`` names them for numba)."""
+
+    def __init__(self, capacity: int = 8) -> None:
+        self.size = 0
+        self.ints = np.zeros((capacity, len(INT_FIELDS)), dtype=np.int64)
+        self.floats = np.zeros((capacity, len(FLOAT_FIELDS)))
+        self.ledger = np.zeros((capacity, len(fund.SOURCES)))
+
+    def add(self, founder: int, formed: int) -> int:
+        """A new informal pole (defaults of every field); returns its id."""
+        if self.size == len(self.ints):
+            cap = 2 * len(self.ints)
+            for name in ("ints", "floats", "ledger"):
+                old = getattr(self, name)
+                new = np.zeros((cap, old.shape[1]), dtype=old.dtype)
+                new[: self.size] = old[: self.size]
+                setattr(self, name, new)
+        q = self.size
+        row = self.ints[q]
+        row[:] = 0
+        for name in (*_OPTIONAL, "cause", "leader_org", "leader_slot", "leader_gen"):
+            row[_INT[name]] = -1
+        row[_INT["applied_window"]] = -1
+        row[_INT["founder"]] = founder
+        row[_INT["formed"]] = formed
+        row[_INT["status"]] = Status.INFORMAL
+        row[_INT["governance"]] = Governance.NONE
+        self.floats[q] = 0.0
+        self.ledger[q] = 0.0
+        self.size += 1
+        return q
+
+    def column(self, name: str) -> NDArray[np.int64] | NDArray[np.float64]:
+        """One field of every pole (a view of the first ``size`` rows)."""
+        if name in _INT:
+            return self.ints[: self.size, _INT[name]]
+        return self.floats[: self.size, _FLOAT[name]]
+
+
+def _int_field(name: str) -> property:
+    k = _INT[name]
+
+    def get(self: Pole) -> int | None:
+        v = int(self._table.ints[self.id, k])
+        return None if v == -1 and name in _OPTIONAL else v
+
+    def put(self: Pole, value: int | None) -> None:
+        self._table.ints[self.id, k] = -1 if value is None else int(value)
+
+    return property(get, put)
+
+
+def _float_field(name: str) -> property:
+    k = _FLOAT[name]
+
+    def get(self: Pole) -> float:
+        return float(self._table.floats[self.id, k])
+
+    def put(self: Pole, value: float) -> None:
+        self._table.floats[self.id, k] = value
+
+    return property(get, put)
+
+
+class Pole:
+    """A view of one pole's row of a :class:`PoleTable` (reads and writes go to the
+    table), with its members (``members``, in the order they joined)."""
+
+    __slots__ = ("_members", "_table", "id")
+
+    def __init__(self, table: PoleTable, pole_id: int, members: list[int]) -> None:
+        self._table = table
+        self.id = pole_id
+        self._members = members
+
+    founder = _int_field("founder")
+    formed = _int_field("formed")
+    formalised = _int_field("formalised")
+    vegetating_since = _int_field("vegetating_since")
+    died = _int_field("died")
+    volunteer = _int_field("volunteer")
+    grant_months_left = _int_field("grant_months_left")
+    grant_end = _int_field("grant_end")
+    applied_window = _int_field("applied_window")
+    la_next_decision = _int_field("la_next_decision")
+    idle_months = _int_field("idle_months")
+    leaderless_months = _int_field("leaderless_months")
+    unanimated_months = _int_field("unanimated_months")
+    completed = _int_field("completed")
+    started = _int_field("started")
+    peak_size = _int_field("peak_size")
+    member_months = _int_field("member_months")
+    paying = _int_field("paying")
+    fte = _float_field("fte")
+    cash = _float_field("cash")
+    institution = _float_field("institution")
+    grant_monthly = _float_field("grant_monthly")
+    cost_total = _float_field("cost_total")
+    in_kind = _float_field("in_kind")
+
+    @property
+    def members(self) -> list[int]:
+        return self._members
+
+    @property
+    def status(self) -> Status:
+        return Status(int(self._table.ints[self.id, _INT["status"]]))
+
+    @status.setter
+    def status(self, value: Status) -> None:
+        self._table.ints[self.id, _INT["status"]] = int(value)
+
+    @property
+    def governance(self) -> Governance:
+        return Governance(int(self._table.ints[self.id, _INT["governance"]]))
+
+    @governance.setter
+    def governance(self, value: Governance) -> None:
+        self._table.ints[self.id, _INT["governance"]] = int(value)
+
+    @property
+    def cause(self) -> str | None:
+        k = int(self._table.ints[self.id, _INT["cause"]])
+        return None if k < 0 else CAUSES[k]
+
+    @cause.setter
+    def cause(self, value: str | None) -> None:
+        self._table.ints[self.id, _INT["cause"]] = -1 if value is None else CAUSES.index(value)
+
+    @property
+    def leader(self) -> tuple[int, int, int] | None:
+        o, s, g = self._table.ints[self.id, _INT["leader_org"] : _INT["leader_gen"] + 1].tolist()
+        return None if o < 0 else (o, s, g)
+
+    @leader.setter
+    def leader(self, value: tuple[int, int, int] | None) -> None:
+        lo = _INT["leader_org"]
+        self._table.ints[self.id, lo : lo + 3] = (-1, -1, -1) if value is None else value
+
+    @property
+    def la_active(self) -> bool:
+        return bool(self._table.ints[self.id, _INT["la_active"]])
+
+    @la_active.setter
+    def la_active(self, value: bool) -> None:
+        self._table.ints[self.id, _INT["la_active"]] = int(value)
+
+    @property
+    def ledger(self) -> dict[str, float]:
+        """Cumulative income by source (a copy: the table is written by the budget)."""
+        return dict(zip(fund.SOURCES, self._table.ledger[self.id].tolist(), strict=True))
 
     @property
     def alive(self) -> bool:
@@ -95,4 +266,4 @@ class Pole:
 
     @property
     def has_leader(self) -> bool:
-        return self.leader is not None
+        return bool(self._table.ints[self.id, _INT["leader_org"]] >= 0)

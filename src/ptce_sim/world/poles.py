@@ -38,6 +38,7 @@ from ptce_sim.world.pole_state import (
     KINDS,
     POLE_COLUMNS,
     Pole,
+    PoleTable,
 )
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ class PoleRegistry:
 
     def __init__(self, model: TerritoryModel) -> None:
         self.model = model
-        self.poles: list[Pole] = []
+        self.state = PoleTable()
+        self.poles: list[Pole] = []  # a view of each row of the table
         self._alive: list[Pole] = []  # living poles, in id order (kept up to date)
         self._catalyst = 0.0  # E, the value written on every organisation by events()
         self.ledger_rows: list[tuple[Any, ...]] = []
