@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ptce_sim.base.domain import OrgKind, ProjectKind
+from ptce_sim.world.pole_state import STAT_KEYS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -226,6 +227,7 @@ class MetricRecorder:
         stats = [i for i, f in enumerate(self.functions) if hasattr(f, "stats_key")]
         self._stats_cols = np.array(stats, dtype=np.int64)
         self._stats_keys = [self.functions[i].stats_key for i in stats]  # type: ignore[attr-defined]
+        self._stats_src = np.array([STAT_KEYS.index(k) for k in self._stats_keys], dtype=np.int64)
         batched = set(fast) | set(stats)
         self._slow = [(i, f) for i, f in enumerate(self.functions) if i not in batched]
         self._all_fast = not self._slow and not stats
@@ -239,8 +241,7 @@ class MetricRecorder:
         elif len(self._fast_cols):
             row[self._fast_cols] = month_snapshot(model)[self._fast_src]
         if self._stats_keys:
-            stats = model.poles.stats
-            row[self._stats_cols] = [stats[k] for k in self._stats_keys]
+            row[self._stats_cols] = model.poles.stats_array[self._stats_src]
         for i, f in self._slow:
             row[i] = f(model)
         self.months = t + 1

@@ -33,6 +33,40 @@ _INFORMAL, _FORMAL, _VEGETATING, _DEAD = (
 _DEDICATED = Governance.DEDICATED
 _SHARE_KEYS = [f"share_members_{k.lower()}" for k in KINDS]
 
+#: The month's pole metrics, in the order the compiled phases write them into
+#: ``PoleRegistry.stats_array`` (then the share of members of each organisation kind,
+#: ``_SHARE_KEYS``); ``world/metrics.py`` documents each.
+STATS: tuple[str, ...] = (
+    "poles_informal",
+    "poles_formal",
+    "poles_vegetating",
+    "poles_dead",
+    "pole_members",
+    "cell_fte",
+    "cell_cash",
+    "public_income_share",
+    "dues_compliance",
+    "pole_projects_started",
+    "collective_offers",
+    "fte_share_in_pole",
+)
+STAT_KEYS: tuple[str, ...] = (*STATS, *_SHARE_KEYS)
+#: Run accumulators of the summaries and values of the month's pole phases, entries of
+#: ``PoleRegistry.acc`` (counts are exact in float64).
+ACCUMULATORS: tuple[str, ...] = (
+    "formal_pole_months",
+    "formal_pole_months_observed",
+    "formal_pole_projects",
+    "market_pole_gain",
+    "market_member_revenue",
+    "pole_time_share_sum",
+    "month_fte_share",
+    "month_started_in_poles",
+    "month_collective",
+    "month_public",
+    "month_income_total",
+)
+
 #: Columns of the per-pole table (``poles.parquet``), described in docs/outputs.md.
 POLE_COLUMNS: list[str] = [
     "pole_id",
@@ -88,6 +122,7 @@ INT_FIELDS: tuple[str, ...] = (
     "peak_size",
     "member_months",
     "paying",
+    "size",  # members, listed in PoleTable.members[pole, :size]
 )
 #: Float fields of a pole, in column order of ``PoleTable.floats``.
 FLOAT_FIELDS: tuple[str, ...] = (
@@ -102,6 +137,12 @@ _INT = {name: k for k, name in enumerate(INT_FIELDS)}
 _FLOAT = {name: k for k, name in enumerate(FLOAT_FIELDS)}
 #: Optional integer fields: -1 reads as None.
 _OPTIONAL = ("formalised", "vegetating_since", "died", "volunteer", "grant_end")
+#: The integer fields of a pole that has just formed.
+_BLANK = np.zeros(len(INT_FIELDS), dtype=np.int64)
+for _name in (*_OPTIONAL, "cause", "leader_org", "leader_slot", "leader_gen", "applied_window"):
+    _BLANK[_INT[_name]] = -1
+_BLANK[_INT["status"]] = Status.INFORMAL
+_BLANK[_INT["governance"]] = Governance.NONE
 
 
 class PoleTable:
@@ -110,35 +151,65 @@ class PoleTable:
     ``ledger`` and index them with the column numbers of :data:`INT_FIELDS` and
     :data:`FLOAT_FIELDS` (``world/kernels/pole_cols.py`` names them for numba)."""
 
-    def __init__(self, capacity: int = 8) -> None:
+    def __init__(self, n_orgs: int, capacity: int = 8) -> None:
         self.size = 0
         self.ints = np.zeros((capacity, len(INT_FIELDS)), dtype=np.int64)
         self.floats = np.zeros((capacity, len(FLOAT_FIELDS)))
         self.ledger = np.zeros((capacity, len(fund.SOURCES)))
+        #: Members of each pole in the order they joined (the first ``size`` entries).
+        self.members = np.full((capacity, n_orgs), -1, dtype=np.int64)
+        self._blank(capacity)
 
-    def add(self, founder: int, formed: int) -> int:
-        """A new informal pole (defaults of every field); returns its id."""
-        if self.size == len(self.ints):
-            cap = 2 * len(self.ints)
-            for name in ("ints", "floats", "ledger"):
+    def reserve(self, k: int) -> None:
+        """Room for ``k`` more poles: blank rows (every field at its default) after the
+        last one, which a kernel fills when a pole forms."""
+        need = self.size + k
+        if need > len(self.ints):
+            cap = max(need, 2 * len(self.ints))
+            for name in ("ints", "floats", "ledger", "members"):
                 old = getattr(self, name)
-                new = np.zeros((cap, old.shape[1]), dtype=old.dtype)
+                new = np.full((cap, old.shape[1]), -1 if name == "members" else 0, dtype=old.dtype)
                 new[: self.size] = old[: self.size]
                 setattr(self, name, new)
+            self._blank(cap)
+        else:
+            self._blank(need)
+
+    def _blank(self, stop: int) -> None:
+        """Every field of rows ``size:stop`` at its default (a pole that has just formed)."""
+        rows = slice(self.size, stop)
+        self.ints[rows] = _BLANK
+        self.floats[rows] = 0.0
+        self.ledger[rows] = 0.0
+        self.members[rows] = -1
+
+    def add(self, founder: int, formed: int, members: NDArray[np.int64]) -> int:
+        """A new informal pole of ``members``; returns its id."""
+        self.reserve(1)
         q = self.size
         row = self.ints[q]
-        row[:] = 0
-        for name in (*_OPTIONAL, "cause", "leader_org", "leader_slot", "leader_gen"):
-            row[_INT[name]] = -1
-        row[_INT["applied_window"]] = -1
         row[_INT["founder"]] = founder
         row[_INT["formed"]] = formed
-        row[_INT["status"]] = Status.INFORMAL
-        row[_INT["governance"]] = Governance.NONE
-        self.floats[q] = 0.0
-        self.ledger[q] = 0.0
+        row[_INT["size"]] = len(members)
+        self.members[q, : len(members)] = members
         self.size += 1
         return q
+
+    def append_member(self, q: int, org: int) -> None:
+        k = self.ints[q, _INT["size"]]
+        self.members[q, k] = org
+        self.ints[q, _INT["size"]] = k + 1
+
+    def remove_member(self, q: int, org: int) -> None:
+        """Take ``org`` out of pole ``q``'s members; the others keep their order."""
+        k = int(self.ints[q, _INT["size"]])
+        row = self.members[q]
+        at = np.flatnonzero(row[:k] == org)
+        if len(at) == 0:
+            return
+        row[at[0] : k - 1] = row[at[0] + 1 : k].copy()
+        row[k - 1] = -1
+        self.ints[q, _INT["size"]] = k - 1
 
     def column(self, name: str) -> NDArray[np.int64] | NDArray[np.float64]:
         """One field of every pole (a view of the first ``size`` rows)."""
@@ -174,14 +245,13 @@ def _float_field(name: str) -> property:
 
 class Pole:
     """A view of one pole's row of a :class:`PoleTable` (reads and writes go to the
-    table), with its members (``members``, in the order they joined)."""
+    table)."""
 
-    __slots__ = ("_members", "_table", "id")
+    __slots__ = ("_table", "id")
 
-    def __init__(self, table: PoleTable, pole_id: int, members: list[int]) -> None:
+    def __init__(self, table: PoleTable, pole_id: int) -> None:
         self._table = table
         self.id = pole_id
-        self._members = members
 
     founder = _int_field("founder")
     formed = _int_field("formed")
@@ -210,7 +280,9 @@ class Pole:
 
     @property
     def members(self) -> list[int]:
-        return self._members
+        """The members, in the order they joined (a copy)."""
+        t = self._table
+        return t.members[self.id, : t.ints[self.id, _INT["size"]]].tolist()
 
     @property
     def status(self) -> Status:

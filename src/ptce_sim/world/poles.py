@@ -34,9 +34,12 @@ from ptce_sim.world.pole_state import (
     _DEAD,
     _FORMAL,
     _INFORMAL,
+    _SHARE_KEYS,
     _VEGETATING,
+    ACCUMULATORS,
     KINDS,
     POLE_COLUMNS,
+    STAT_KEYS,
     Pole,
     PoleTable,
 )
@@ -52,7 +55,10 @@ class PoleRegistry:
 
     def __init__(self, model: TerritoryModel) -> None:
         self.model = model
-        self.state = PoleTable()
+        self.state = PoleTable(model.orgs.n)
+        self.streams = kernels.box_streams(model.streams)  # for the compiled phases
+        self._lifecycle_key: object = None
+        self._lifecycle_params = np.zeros(0)
         self.poles: list[Pole] = []  # a view of each row of the table
         self._alive: list[Pole] = []  # living poles, in id order (kept up to date)
         self._catalyst = 0.0  # E, the value written on every organisation by events()
@@ -60,7 +66,6 @@ class PoleRegistry:
         self.call_window = -1  # id of the current (or last) call window
         self._call_was_open = False
         self.month_income: dict[str, float] = dict.fromkeys(fund.SOURCES, 0.0)
-        self.month_public = 0.0
         self.any_formal = False
         self._dues_key: object = None
         self._dues = np.zeros(0)
@@ -72,23 +77,24 @@ class PoleRegistry:
         self.dissatisfied = np.zeros(n, dtype=np.int64)
         self.patience = np.zeros(n, dtype=np.int64)
         self.unpaid = np.zeros(n, dtype=np.int64)
-        # Run accumulators for the summaries (formal and vegetating poles only).
+        # Run accumulators for the summaries (formal and vegetating poles only) and the
+        # month values of the pole phases: pole_state.ACCUMULATORS (read as attributes).
+        self.acc = np.zeros(len(ACCUMULATORS))
+        self.acc[_ACC["month_fte_share"]] = np.nan
         n_kinds = len(KINDS)
         self.member_months_by_kind = np.zeros(n_kinds, dtype=np.int64)
-        self.formal_pole_months = 0
-        self.formal_pole_projects = 0
         # Projects started in formal poles by kind, and formal pole-months by member count.
         self.formal_pole_kinds = np.zeros(len(ProjectKind), dtype=np.int64)
         self.formal_size_months = np.zeros(model.orgs.n + 1, dtype=np.int64)
-        self.market_pole_gain = 0.0
-        self.market_member_revenue = 0.0
-        self.pole_time_share_sum = 0.0
-        self.formal_pole_months_observed = 0
-        self.month_started_in_poles = 0
-        self.month_collective = 0
-        self.month_fte_share = float("nan")
-        self.stats: dict[str, float] = {}
-        self._month_stats([], np.zeros(len(KINDS), dtype=np.int64), 0)
+        # This month's pole metrics (pole_state.STAT_KEYS), before the first month: no pole.
+        self.stats_array = np.zeros(len(STAT_KEYS))
+        for key in ("public_income_share", "dues_compliance", "fte_share_in_pole", *_SHARE_KEYS):
+            self.stats_array[STAT_KEYS.index(key)] = np.nan
+
+    @property
+    def stats(self) -> dict[str, float]:
+        """This month's pole metrics by name (``world/metrics.py``)."""
+        return dict(zip(STAT_KEYS, self.stats_array.tolist(), strict=True))
 
     # -- queries -----------------------------------------------------------------------
     def alive(self) -> list[Pole]:
@@ -231,12 +237,11 @@ class PoleRegistry:
         )
         for org, q in zip(considering.tolist(), joined.tolist(), strict=True):
             if q >= 0:
-                alive[q].members.append(org)
+                self.state.append_member(alive[q].id, org)
                 m.pole_of[org] = alive[q].id
 
     def _remove_member(self, pole: Pole, org: int) -> None:
-        if org in pole.members:
-            pole.members.remove(org)
+        self.state.remove_member(pole.id, org)
         self.model.pole_of[org] = -1
         self.dissatisfied[org] = self.patience[org] = self.unpaid[org] = 0
         if pole.leader is not None and pole.leader[0] == org:
@@ -341,9 +346,30 @@ class PoleRegistry:
         """End of the month's pole phases: arrays, metrics and summary accumulators."""
         pole_records.observe(self)
 
-    def _month_stats(self, formal: list[Pole], kinds: np.ndarray, n_members: int) -> None:
-        pole_records.month_stats(self, formal, kinds, n_members)
-
     def table(self, months: int) -> list[dict[str, Any]]:
         """One record per pole (see docs/outputs.md)."""
         return pole_records.table(self, months)
+
+
+def _accumulator(name: str, count: bool) -> property:
+    k = _ACC[name]
+
+    def get(self: PoleRegistry) -> float:
+        return int(self.acc[k]) if count else float(self.acc[k])
+
+    def put(self: PoleRegistry, value: float) -> None:
+        self.acc[k] = value
+
+    return property(get, put, doc=f"``acc`` entry {name!r}")
+
+
+_ACC = {name: k for k, name in enumerate(ACCUMULATORS)}
+_COUNTS = (
+    "formal_pole_months",
+    "formal_pole_months_observed",
+    "formal_pole_projects",
+    "month_started_in_poles",
+    "month_collective",
+)
+for _name in ACCUMULATORS:
+    setattr(PoleRegistry, _name, _accumulator(_name, _name in _COUNTS))

@@ -72,15 +72,18 @@ from ptce_sim.world.kernels.relations import (
 from ptce_sim.world.kernels.stats import (
     month_stats,
 )
+from ptce_sim.world.kernels.streams import Streams, box_streams
 from ptce_sim.world.kernels.sums import (
     _block_sum,
     np_sum,
 )
 
 __all__ = [
+    "Streams",
     "_block",
     "_block_sum",
     "add_persons",
+    "box_streams",
     "complete",
     "cooperating",
     "count_due",

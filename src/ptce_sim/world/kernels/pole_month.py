@@ -258,7 +258,7 @@ def emergence_groups(
     min_size,
     first_id,
 ):  # pragma: no cover - compiled
-    """The groups that form new poles this month (``pole_lifecycle._emerge``).
+    """The groups that form new poles this month (emergence, ``kernels.pole_life``).
 
     For each successful team (rows, -1 padded) whose members were all outside every
     pole (:func:`emergence_seeds`), in order, unless its first member has just joined a
