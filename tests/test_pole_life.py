@@ -52,7 +52,7 @@ def test_report_positions_are_the_registrys() -> None:
     them (``pole_state.STATS``, ``STAT_KEYS``, ``ACCUMULATORS``)."""
     for k, name in enumerate(pole_state.STATS):
         assert getattr(pole_report, f"S_{name.upper()}") == k, name
-    assert pole_report.S_SHARE_MEMBERS == len(pole_state.STATS)
+    assert len(pole_state.STATS) == pole_report.S_SHARE_MEMBERS
     assert len(pole_state.STAT_KEYS) == len(pole_state.STATS) + len(pole_state.KINDS)
     for k, name in enumerate(pole_state.ACCUMULATORS):
         assert getattr(pole_report, f"A_{name.upper()}") == k, name
