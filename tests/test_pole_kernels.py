@@ -134,20 +134,21 @@ def test_membership_month_keeps_the_books_of_the_per_pole_code(seed: int) -> Non
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_mean_trusts_and_segment_sums_are_numpy(seed: int) -> None:
-    """Bit for bit: mean effective trust over the member pairs that cooperated (all
-    distinct pairs when none has), and the dues summed in numpy's order."""
+def test_mean_trust_and_sums_are_numpy(seed: int) -> None:
+    """Mean effective trust over the member pairs that cooperated (all distinct pairs
+    when none has), and sums in numpy's order (bit for bit)."""
     rng = np.random.default_rng(seed)
     n, omega = 60, 0.7
     history = np.triu(rng.integers(0, 2, (n, n)) * (rng.random((n, n)) < 0.12), 1)
     history = history + history.T
     tau0, best, theta = (_symmetric(rng, n, a, b) for a, b in ((0.2, 0.5), (-0.1, 0.2), (0, 1)))
     poles = _poles(rng, n, 6)
-    flat, offsets = _flat(poles)
     dues = rng.uniform(0, 3, n) * 10.0 ** rng.integers(-2, 3, n)
-    trusts = kernels.mean_trusts(flat, offsets, tau0, best, theta, history, omega)
-    sums = kernels.segment_sums(dues, flat, offsets)
-    for q, idx in enumerate(poles):
+    for idx in poles:
+        members = idx.astype(np.int64)
+        trust = (
+            kernels.mean_trust(members, tau0, best, theta, history, omega) if len(idx) >= 2 else 0.0
+        )
         t = effective_trust(tau0 + best, theta, omega)[idx][:, idx]
         known = history[idx][:, idx] > 0
         if len(idx) < 2:
@@ -156,8 +157,8 @@ def test_mean_trusts_and_segment_sums_are_numpy(seed: int) -> None:
             expected = t[known].mean()
         else:
             expected = t[~np.eye(len(idx), dtype=bool)].mean()
-        assert trusts[q] == pytest.approx(expected, rel=1e-12)
-        assert sums[q] == dues[idx].sum()  # exactly
+        assert trust == pytest.approx(expected, rel=1e-12)
+        assert kernels.np_sum(dues[idx], 0, len(idx)) == dues[idx].sum()  # exactly
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -171,11 +172,11 @@ def test_batched_pole_helpers_match_the_per_pole_code(seed: int) -> None:
         pole_of[idx] = q
     present = rng.random((n, S)) < 0.6
     ess = rng.random(n) < 0.5
-    # Leader candidates, concatenated.
-    cands, cand_off = kernels.leader_candidates_all(flat, offsets, present, ess)
-    for q, idx in enumerate(poles):
-        expected = kernels.leader_candidates(idx.astype(np.int64), present, ess)
-        np.testing.assert_array_equal(cands[cand_off[q] : cand_off[q + 1]], expected)
+    # Leader candidates: persons in post of the ESS members, member by member.
+    for idx in poles:
+        expected = [o * S + s for o in idx.tolist() if ess[o] for s in range(S) if present[o, s]]
+        got = kernels.leader_candidates(idx.astype(np.int64), present, ess)
+        assert got.tolist() == expected
     # Project rows (-1 padded): cooperating poles and emergence seeds.
     k = 40
     teams = np.full((k, width), -1, dtype=np.int64)

@@ -12,12 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ptce_sim.base.domain import MAX_PERSONS, ProjectKind
-from ptce_sim.rules import funding as fund
-from ptce_sim.world import kernels
+from ptce_sim.world.kernels import pole_cell
 from ptce_sim.world.pole_state import (
     _FORMAL,
-    _VEGETATING,
-    Pole,
 )
 from ptce_sim.world.projects import NewProjects
 
@@ -27,105 +24,77 @@ if TYPE_CHECKING:
 S = MAX_PERSONS
 
 
-def budget(reg: PoleRegistry, joint_revenue: dict[int, float]) -> None:
+def budget(reg: PoleRegistry, joint_revenue: np.ndarray) -> None:
+    """Phase 8, compiled (``kernels.pole_cell.budget``): each formal cell's income by
+    source, cost, staffing, volunteer; one ledger row per cell. ``joint_revenue``: each
+    pole's share of the revenue of its projects completed this month."""
     m = reg.model
-    t = m.month
-    fp, cp, sp, cell = m.params.funding, m.params.calls, m.params.structural, m.params.cell
-    rng = m.streams["funding"]
-    reg.month_income = dict.fromkeys(fund.SOURCES, 0.0)
-    formal = [p for p in reg._alive if p.status == _FORMAL or p.status == _VEGETATING]
-    # Dues of the members who paid, per pole, in one call (nothing below changes them).
-    offsets = [0]
-    paying: list[int] = []
-    for pole in formal:
-        paying += [o for o in pole.members if not reg.unpaid[o]]
-        offsets.append(len(paying))
-    dues_by_pole = (
-        kernels.segment_sums(
-            reg.dues_table(),
-            np.array(paying, dtype=np.int64),
-            np.array(offsets, dtype=np.int64),
-        ).tolist()
-        if formal
-        else []
+    state = reg.state
+    if len(reg._ledger_buf) < state.size:
+        reg._ledger_buf = np.empty((2 * state.size, pole_cell.LEDGER_WIDTH))
+    k = pole_cell.budget(
+        reg.streams,
+        m.month,
+        state.size,
+        state.ints,
+        state.floats,
+        state.members,
+        state.ledger,
+        cell_params(reg),
+        reg.call_window,
+        joint_revenue,
+        reg.unpaid,
+        reg.dues_table(),
+        m.homophily,
+        m.orgs.alpha,
+        m.orgs.time_budget,
+        m.time_used,
+        reg.month_income_by_source,
+        reg.acc,
+        reg._ledger_buf,
     )
-    for pole, dues in zip(formal, dues_by_pole, strict=True):
-        income = dict.fromkeys(fund.SOURCES, 0.0)
-        income["dues"] = dues
-        if t >= pole.la_next_decision:
-            pole.la_active = fp.la_subsidy > 0 and rng.random() < (
-                1.0 if pole.la_next_decision == pole.formalised else fund.renewal_probability(t, fp)
-            )
-            pole.la_next_decision = t + 12
-            if pole.la_active:
-                income["la_subsidy"] = fp.la_subsidy
-        if (
-            cp.open
-            and pole.status == _FORMAL
-            and pole.grant_months_left == 0
-            and pole.applied_window != reg.call_window
-        ):
-            pole.applied_window = reg.call_window
-            mat = fund.maturity(pole.institution, pole.completed)
-            if rng.random() < fund.call_win_probability(mat, cp):
-                pole.grant_monthly = cp.grant / cp.duration
-                pole.grant_months_left = cp.duration
-        if pole.grant_months_left > 0:
-            income["call_grant"] = pole.grant_monthly
-            pole.grant_months_left -= 1
-            if pole.grant_months_left == 0:
-                pole.grant_end = t + 1
-        if pole.status == _FORMAL and sp.amount > 0:
-            size = max(len(pole.members), 1)
-            years = max((t - (pole.formalised or t) + 1) / 12.0, 1.0)
-            rate = pole.started / size / years
-            income["structural"] = fund.structural_income(
-                sp.amount, sp.performance_share, rate >= sp.performance_target
-            )
-        income["matching"] = fp.matching_rate * dues
-        income["revenue_share"] = joint_revenue.get(pole.id, 0.0)
-        cost = pole.fte * cell.cost_per_fte
-        before = pole.cash
-        pole.cash = before + sum(income.values()) - cost
-        ledger = reg.state.ledger[pole.id]
-        for j, (k, v) in enumerate(income.items()):
-            ledger[j] += v
-            reg.month_income[k] += v
-        pole.cost_total += cost
-        reg.ledger_rows.append((pole.id, t, before, *income.values(), cost, pole.cash))
-        if pole.status != _FORMAL:
-            pole.fte = 0.0  # a vegetating pole's cell is dormant: no staff, no hiring
-        elif t - (pole.formalised or 0) < cell.grace_months:
-            # First months: members' pledges carry the new cell; it only hires.
-            pole.fte = max(pole.fte, fund.staffing(pole.fte, pole.cash, len(pole.members), cell))
-        else:
-            pole.fte = fund.staffing(pole.fte, pole.cash, len(pole.members), cell)
-        if pole.fte == 0 and pole.status == _FORMAL:
-            _volunteer(reg, pole)
-        else:
-            pole.volunteer = None
-        if pole.volunteer is not None:
-            pole.in_kind += m.params.poles.volunteer_fte * m.params.cooperation.opportunity_cost
-    reg.month_public = sum(reg.month_income[k] for k in fund.PUBLIC_SOURCES)
+    if k:
+        reg._ledger_chunks.append(reg._ledger_buf[:k].copy())
 
 
-def _volunteer(reg: PoleRegistry, pole: Pole) -> None:
-    m = reg.model
-    pp = m.params.poles
-    if pp.volunteer_animation <= 0:
-        pole.volunteer = None
-        return
-    if pole.volunteer in pole.members:
-        return
-    if not pole.members:  # every member excluded (unpaid dues): nobody to volunteer
-        pole.volunteer = None
-        return
-    idx = np.asarray(pole.members, dtype=np.intp)
-    h = reg._homophily_with(idx, pole.members)
-    commitment = m.orgs.alpha[idx] * h
-    free = m.orgs.time_budget[idx] - m.time_used[idx]
-    ok = (commitment >= pp.volunteer_alpha) & (free >= pp.volunteer_fte)
-    pole.volunteer = int(idx[np.argmax(np.where(ok, commitment, -1))]) if ok.any() else None
+def cell_params(reg: PoleRegistry) -> np.ndarray:
+    """The parameters of the budget kernel (``kernels.pole_cell.CELL_PARAMS``), rebuilt
+    when a policy changes the parameters."""
+    p = reg.model.params
+    if reg._cell_key is p:
+        return reg._cell_params
+    fp, cp, sp, cell, pp = p.funding, p.calls, p.structural, p.cell, p.poles
+    values = {
+        "la_subsidy": fp.la_subsidy,
+        "la_renewal": fp.la_renewal,
+        "election_factor": fp.election_factor,
+        "election_period": fp.election_period,
+        "election_offset": fp.election_offset,
+        "matching_rate": fp.matching_rate,
+        "call_open": float(cp.open),
+        "call_grant_monthly": cp.grant / cp.duration,
+        "call_duration": cp.duration,
+        "win_probability": cp.win_probability,
+        "maturity_weight": cp.maturity_weight,
+        "structural_amount": sp.amount,
+        "performance_share": sp.performance_share,
+        "performance_target": sp.performance_target,
+        "cost_per_fte": cell.cost_per_fte,
+        "grace_months": cell.grace_months,
+        "fte_step": cell.fte_step,
+        "fte_cap": cell.fte_cap,
+        "initial_fte": cell.initial_fte,
+        "reserve_low": cell.reserve_low,
+        "reserve_high": cell.reserve_high,
+        "hire_min_members": cell.hire_min_members,
+        "volunteer_animation": pp.volunteer_animation,
+        "volunteer_alpha": pp.volunteer_alpha,
+        "volunteer_fte": pp.volunteer_fte,
+        "in_kind": pp.volunteer_fte * p.cooperation.opportunity_cost,
+    }
+    reg._cell_params = np.array([values[k] for k in pole_cell.CELL_PARAMS], dtype=float)
+    reg._cell_key = p
+    return reg._cell_params
 
 
 def collective_offers(reg: PoleRegistry, t: int) -> None:
@@ -136,12 +105,14 @@ def collective_offers(reg: PoleRegistry, t: int) -> None:
     pp = m.params.poles
     cp = m.params.cooperation
     rng = m.streams["poles"]
-    for pole in reg.poles:
-        if pole.status != _FORMAL or len(pole.members) < pp.tender_size:
-            continue
+    state = reg.state
+    size = state.column("size")
+    # Formal poles big enough, in id order (the order of the draws).
+    able = ((state.column("status") == _FORMAL) & (size >= pp.tender_size)).nonzero()[0]
+    for q in able.tolist():
         if rng.random() >= pp.tender_rate:
             continue
-        idx = np.asarray(pole.members)
+        idx = state.members[q, : size[q]]
         anim = m.animation[idx]
         cost = cp.cost_commercial * (1.0 - cp.animation_time_saving * anim.max())
         free = m.orgs.time_budget[idx] - m.time_used[idx]

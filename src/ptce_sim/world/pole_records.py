@@ -34,7 +34,6 @@ def observe(reg: PoleRegistry) -> None:
     pp = m.params.poles
     state = reg.state
     acc = reg.acc
-    acc[pole_report.A_MONTH_INCOME_TOTAL] = sum(reg.month_income.values())
     pt = m.projects
     any_formal, finish, time, fte, shared, active, any_shared = pole_report.observe(
         state.size,

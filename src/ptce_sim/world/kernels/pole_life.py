@@ -18,8 +18,8 @@ import numpy as np
 from numba import njit
 
 from ptce_sim.base.domain import MAX_PERSONS
-from ptce_sim.world.kernels.pole_month import emergence_groups
-from ptce_sim.world.kernels.poles import joint_pole, mean_trust
+from ptce_sim.world.kernels.pole_month import cooperating, emergence_groups
+from ptce_sim.world.kernels.poles import leader_candidates, mean_trust
 from ptce_sim.world.kernels.sums import np_sum
 
 S = MAX_PERSONS
@@ -335,14 +335,8 @@ def lifecycle(
     for k in range(len(u_form)):
         u_form[k] = rng.random()
     # Read before any pole dies (a death changes pole_of).
-    cooperating = np.zeros(n_poles, dtype=np.bool_)
-    pol = np.empty(pt_members.shape[1], dtype=np.int64)
-    for i in live_rows:
-        q = joint_pole(pt_members, i, pole_of, pol)
-        if q >= 0:
-            cooperating[q] = True
+    active = cooperating(live_rows, pt_members, pole_of, n_poles)
     buf = np.empty(pole_of.shape[0])
-    cands = np.empty(pole_of.shape[0] * S, dtype=np.int64)
     for q in range(n_poles):
         if ints[q, STATUS] == DEAD:
             continue
@@ -358,14 +352,8 @@ def lifecycle(
                 ints[q, LEADER_SLOT] = -1
                 ints[q, LEADER_GEN] = -1
         if ints[q, LEADER_ORG] < 0:
-            nc = 0
-            for r in range(size):
-                o = idx[r]
-                if ess[o]:
-                    for s in range(S):
-                        if present[o, s]:
-                            cands[nc] = o * S + s
-                            nc += 1
+            cands = leader_candidates(idx, present, ess)
+            nc = len(cands)
             prob = succession_probability(trust, floats[q, F_INSTITUTION], lp)
             u = rng.random()
             if nc > 0 and u < prob:
@@ -401,7 +389,7 @@ def lifecycle(
         floats[q, F_INSTITUTION] = institutionalise(
             floats[q, F_INSTITUTION], ints[q, STATUS], ints[q, GOVERNANCE] == DEDICATED, lp
         )
-        ints[q, IDLE_MONTHS] = 0 if cooperating[q] else ints[q, IDLE_MONTHS] + 1
+        ints[q, IDLE_MONTHS] = 0 if active[q] else ints[q, IDLE_MONTHS] + 1
         ints[q, LEADERLESS_MONTHS] = 0 if has_leader else ints[q, LEADERLESS_MONTHS] + 1
         veg = 0 if ints[q, VEGETATING_SINCE] < 0 else t - ints[q, VEGETATING_SINCE]
         idle = ints[q, IDLE_MONTHS]

@@ -18,10 +18,8 @@ from ptce_sim.world.kernels.poles import (
     dissatisfied_members,
     formal_member_stats,
     joint_pole,
-    mean_trust,
     trusted_component,
 )
-from ptce_sim.world.kernels.sums import np_sum
 
 S = MAX_PERSONS
 
@@ -175,54 +173,6 @@ def month_end(
                     shared[k] += 1
                     any_shared = True
     return kinds, nf, by_kind, market, fte_sum, active, shared, any_shared
-
-
-@njit(cache=True)
-def segment_sums(values, members, offsets):  # pragma: no cover - compiled
-    """Per pole ``q``: ``values[members[offsets[q]:offsets[q + 1]]].sum()`` (numpy's order)."""
-    n = len(offsets) - 1
-    out = np.zeros(n)
-    buf = np.empty(len(members))
-    for q in range(n):
-        lo, hi = offsets[q], offsets[q + 1]
-        for r in range(lo, hi):
-            buf[r - lo] = values[members[r]]
-        out[q] = np_sum(buf, 0, hi - lo)
-    return out
-
-
-@njit(cache=True)
-def mean_trusts(
-    members, offsets, tau0, best_dev, theta, history, omega
-):  # pragma: no cover - compiled
-    """Per pole: ``PoleRegistry.mean_trust`` of its members (0 below two members)."""
-    n = len(offsets) - 1
-    out = np.zeros(n)
-    for q in range(n):
-        lo, hi = offsets[q], offsets[q + 1]
-        if hi - lo >= 2:
-            out[q] = mean_trust(members[lo:hi], tau0, best_dev, theta, history, omega)
-    return out
-
-
-@njit(cache=True)
-def leader_candidates_all(members, offsets, present, ess):  # pragma: no cover - compiled
-    """``kernels.poles.leader_candidates`` of every pole, concatenated, and their offsets."""
-    n = len(offsets) - 1
-    out = np.empty(len(members) * S, dtype=np.int64)
-    cand_offsets = np.zeros(n + 1, dtype=np.int64)
-    k = 0
-    for q in range(n):
-        for r in range(offsets[q], offsets[q + 1]):
-            o = members[r]
-            if not ess[o]:
-                continue
-            for s in range(S):
-                if present[o, s]:
-                    out[k] = o * S + s
-                    k += 1
-        cand_offsets[q + 1] = k
-    return out[:k], cand_offsets
 
 
 @njit(cache=True)

@@ -1,0 +1,233 @@
+"""Pole phases around projects and membership, compiled on the PoleTable: crediting
+started and completed projects to their pole, and the monthly membership (who leaves
+a pole, who joins one).
+
+Draws from the ``poles`` stream (``kernels.streams``) in the order the Python code
+made them: one patience draw per member of a living pole, then one uniform per
+organisation outside every pole (whether it considers joining).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ptce_sim.world.kernels.pole_life import (
+    COMPLETED,
+    DEAD,
+    FORMAL,
+    INFORMAL,
+    PAYING,
+    SIZE,
+    STARTED,
+    STATUS,
+    VEGETATING,
+    remove_member,
+)
+from ptce_sim.world.kernels.pole_month import dissatisfied_all, membership_month, pole_matrix
+from ptce_sim.world.kernels.pole_report import (
+    A_FORMAL_POLE_PROJECTS,
+    A_MARKET_POLE_GAIN,
+    A_MONTH_STARTED_IN_POLES,
+)
+from ptce_sim.world.kernels.poles import joining, joint_pole, pole_outcomes
+
+
+@njit(cache=True)
+def count_started(
+    first, size, pt_members, pt_kind, pole_of, n_poles, ints, acc, formal_pole_kinds
+):  # pragma: no cover - compiled
+    """Credit the projects of rows ``first:size`` (started this month) to the pole in
+    which at least two participants are members (``kernels.poles.joint_pole``)."""
+    acc[A_MONTH_STARTED_IN_POLES] = 0
+    pol = np.empty(pt_members.shape[1], dtype=np.int64)
+    for r in range(first, size):
+        q = joint_pole(pt_members, r, pole_of, pol)
+        if q < 0:
+            continue
+        ints[q, STARTED] += 1
+        acc[A_MONTH_STARTED_IN_POLES] += 1
+        if ints[q, STATUS] == FORMAL or ints[q, STATUS] == VEGETATING:
+            acc[A_FORMAL_POLE_PROJECTS] += 1
+            formal_pole_kinds[pt_kind[r]] += 1
+
+
+@njit(cache=True)
+def outcomes(
+    due,
+    pt_members,
+    pt_kind,
+    pt_cost,
+    pt_end,
+    pt_start,
+    realised,
+    pole_of,
+    n_poles,
+    ints,
+    acc,
+    is_market,
+    phi,
+):  # pragma: no cover - compiled
+    """The completed projects ``due`` run in a pole: completions per pole, each formal
+    pole's share ``phi`` of their joint revenue (returned, per pole id) and the gains
+    of market members (``kernels.poles.pole_outcomes``)."""
+    formal = np.zeros(n_poles, dtype=np.bool_)
+    any_alive = False
+    for q in range(n_poles):
+        status = ints[q, STATUS]
+        formal[q] = status in (FORMAL, VEGETATING)
+        any_alive = any_alive or status != DEAD
+    if len(due) == 0 or not any_alive:  # no member anywhere: no project runs in a pole
+        return np.zeros(n_poles)
+    completed, revenue, _, gain = pole_outcomes(
+        due,
+        pt_members,
+        pt_kind,
+        pt_cost,
+        pt_end,
+        pt_start,
+        realised,
+        pole_of,
+        formal,
+        is_market,
+        phi,
+        acc[A_MARKET_POLE_GAIN],
+    )
+    acc[A_MARKET_POLE_GAIN] = gain
+    for q in range(n_poles):
+        ints[q, COMPLETED] += completed[q]
+    return revenue
+
+
+@njit(cache=True)
+def membership(
+    streams,
+    n_poles,
+    ints,
+    members,
+    patience_range,
+    tolerance,
+    exclusion,
+    exclusion_months,
+    pole_of,
+    dissatisfied,
+    patience,
+    unpaid,
+    homophily,
+    perceived,
+    aspiration,
+    alpha,
+    join_consider,
+    history,
+    tau0,
+    best_dev,
+    theta,
+    omega,
+    trust_threshold,
+    dues_table,
+    rho0,
+    pole_time,
+    value_premium,
+):  # pragma: no cover - compiled
+    """Phase 7 (``PoleRegistry.membership``): dissatisfied members count their months
+    and leave after their patience (or after unpaid dues, with ``exclusion``); then
+    organisations outside every pole consider joining one (``kernels.poles.joining``),
+    and join the best when its value is positive."""
+    rng = streams.poles
+    alive = np.empty(n_poles, dtype=np.int64)
+    na = 0
+    nmem = 0
+    for q in range(n_poles):
+        if ints[q, STATUS] != DEAD:
+            alive[na] = q
+            na += 1
+            nmem += ints[q, SIZE]
+    if na == 0:
+        return
+    flat = np.empty(nmem, dtype=np.int64)
+    offsets = np.zeros(na + 1, dtype=np.int64)
+    paying_pole = np.zeros(na, dtype=np.bool_)
+    k = 0
+    for a in range(na):
+        q = alive[a]
+        for r in range(ints[q, SIZE]):
+            flat[k] = members[q, r]
+            k += 1
+        offsets[a + 1] = k
+        paying_pole[a] = ints[q, STATUS] == FORMAL or ints[q, STATUS] == VEGETATING
+    unhappy = dissatisfied_all(flat, offsets, homophily, perceived, aspiration, alpha, tolerance)
+    u_patience = rng.integers(patience_range[0], patience_range[1] + 1, size=nmem)
+    leave, paying = membership_month(
+        flat,
+        offsets,
+        paying_pole,
+        unhappy,
+        u_patience,
+        exclusion,
+        exclusion_months,
+        dissatisfied,
+        patience,
+        unpaid,
+    )
+    for a in range(na):
+        ints[alive[a], PAYING] = paying[a]
+    for r in range(nmem):
+        if leave[r]:
+            org = flat[r]
+            remove_member(ints, members, pole_of[org], org, pole_of, dissatisfied, patience, unpaid)
+    # Joining: organisations outside every pole, each considering with join_consider.
+    n = len(pole_of)
+    n_out = 0
+    for o in range(n):
+        if pole_of[o] < 0:
+            n_out += 1
+    u = rng.random(n_out)
+    considering = np.empty(n_out, dtype=np.int64)
+    nc = 0
+    j = 0
+    for o in range(n):
+        if pole_of[o] < 0:
+            if u[j] < join_consider:
+                considering[nc] = o
+                nc += 1
+            j += 1
+    if nc == 0:
+        return
+    # The living poles' members after the departures, as the joining kernel takes them.
+    k = 0
+    informal = np.empty(na, dtype=np.bool_)
+    for a in range(na):
+        q = alive[a]
+        for r in range(ints[q, SIZE]):
+            flat[k] = members[q, r]
+            k += 1
+        offsets[a + 1] = k
+        informal[a] = ints[q, STATUS] == INFORMAL
+    matrix, sizes = pole_matrix(flat[:k], offsets, n)
+    joined = joining(
+        considering[:nc],
+        matrix,
+        sizes,
+        informal,
+        history,
+        tau0,
+        best_dev,
+        theta,
+        omega,
+        trust_threshold,
+        homophily,
+        perceived,
+        alpha,
+        dues_table,
+        rho0,
+        pole_time,
+        value_premium,
+    )
+    for c in range(nc):
+        a = joined[c]
+        if a >= 0:
+            q = alive[a]
+            org = considering[c]
+            members[q, ints[q, SIZE]] = org
+            ints[q, SIZE] += 1
+            pole_of[org] = q
