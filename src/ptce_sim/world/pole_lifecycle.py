@@ -20,7 +20,6 @@ import numpy as np
 
 from ptce_sim.world.kernels import pole_life
 from ptce_sim.world.pole_state import (
-    _DEAD,
     Pole,
 )
 
@@ -35,7 +34,8 @@ def lifecycle(reg: PoleRegistry, successes: np.ndarray) -> None:
     m = reg.model
     state = reg.state
     # Each new pole needs a successful team of its own: room for one per team.
-    state.reserve(len(successes))
+    if len(successes):
+        state.reserve(len(successes))
     rel = m.relations
     before = state.size
     state.size = pole_life.lifecycle(
@@ -67,9 +67,8 @@ def lifecycle(reg: PoleRegistry, successes: np.ndarray) -> None:
         float(m.personal_weight),
         successes,
     )
-    reg.poles += [Pole(state, q) for q in range(before, state.size)]
-    status = state.ints[: state.size, pole_life.STATUS]
-    reg._alive = [reg.poles[q] for q in (status != _DEAD).nonzero()[0].tolist()]
+    if state.size > before:
+        reg.poles += [Pole(state, q) for q in range(before, state.size)]
     reg.observe()
 
 

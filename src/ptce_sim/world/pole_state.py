@@ -23,13 +23,9 @@ from ptce_sim.rules.poles import CAUSES, Governance, Status
 
 S = MAX_PERSONS
 KINDS = [k.name for k in OrgKind]
-# Enum members as module constants: attribute access on an enum class is slow.
-_INFORMAL, _FORMAL, _VEGETATING, _DEAD = (
-    Status.INFORMAL,
-    Status.FORMAL,
-    Status.VEGETATING,
-    Status.DEAD,
-)
+# Status codes as plain ints: attribute access on an enum class is slow, and numpy
+# compares an array with an enum member through slow attribute lookups.
+_INFORMAL, _FORMAL, _VEGETATING, _DEAD = (int(s) for s in Status)
 _DEDICATED = Governance.DEDICATED
 _SHARE_KEYS = [f"share_members_{k.lower()}" for k in KINDS]
 

@@ -32,6 +32,7 @@ from ptce_sim.rules import funding as fund
 from ptce_sim.world import kernels, pole_budget, pole_lifecycle, pole_records
 from ptce_sim.world.kernels import pole_members
 from ptce_sim.world.pole_state import (
+    _DEAD,
     _SHARE_KEYS,
     ACCUMULATORS,
     KINDS,
@@ -57,7 +58,6 @@ class PoleRegistry:
         self._lifecycle_key: object = None
         self._lifecycle_params = np.zeros(0)
         self.poles: list[Pole] = []  # a view of each row of the table
-        self._alive: list[Pole] = []  # living poles, in id order (kept up to date)
         self._catalyst = 0.0  # E, the value written on every organisation by events()
         # Ledger rows (pole id, month, cash before, income by source, cost, cash after),
         # written by the budget kernel into a buffer, kept month by month.
@@ -116,7 +116,8 @@ class PoleRegistry:
     # -- queries -----------------------------------------------------------------------
     def alive(self) -> list[Pole]:
         """The living poles, in id order."""
-        return list(self._alive)
+        living = (self.state.column("status") != _DEAD).nonzero()[0]
+        return [self.poles[q] for q in living.tolist()]
 
     def dues_table(self) -> np.ndarray:
         """Monthly dues of every organisation under the current policy (cached per policy)."""
