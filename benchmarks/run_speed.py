@@ -10,7 +10,7 @@ Usage::
     python benchmarks/run_speed.py [--runs 30] [--seed 0] [--profile]
 
 ``--profile`` also prints the mean time per run of each phase of ``TerritoryModel.step()``
-(and of the pole sub-phases), measured by wrapping those methods with a timer: the
+(and of the pole block), measured by wrapping those methods with a timer: the
 wrappers add a little overhead, so compare phases with each other, not the total with
 a run without ``--profile``.
 """
@@ -28,8 +28,9 @@ from importlib.metadata import version
 from typing import Any
 
 #: Methods timed by ``--profile``: (module, class, method names). Nested phases (the
-#: lifecycle ends with ``observe``) are timed inside their parent; their time is also
-#: counted in the parent's.
+#: pole hooks run inside ``start_projects``) are timed inside their parent; their time
+#: is also counted in the parent's. ``PoleRegistry.month`` is the compiled pole block
+#: (phases 7-9 and the month's report).
 PHASES = (
     (
         "ptce_sim.world.model",
@@ -46,16 +47,7 @@ PHASES = (
     (
         "ptce_sim.world.poles",
         "PoleRegistry",
-        (
-            "events",
-            "collective_offers",
-            "count_started",
-            "outcomes",
-            "membership",
-            "budget",
-            "lifecycle",
-            "observe",
-        ),
+        ("events", "collective_offers", "count_started", "month"),
     ),
     ("ptce_sim.world.metrics", "MetricRecorder", ("record",)),
 )

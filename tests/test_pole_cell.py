@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from ptce_sim.rules import funding as fund
 from ptce_sim.world.kernels import pole_cell
-from ptce_sim.world.model import TerritoryModel
-from ptce_sim.world.pole_budget import cell_params
+from ptce_sim.world.pole_params import cell_params
 from ptce_sim.world.scenario import Scenario
 
 FP = fund.FundingParams()
@@ -18,7 +17,7 @@ FP = fund.FundingParams()
 
 def _cp(**changes: object) -> np.ndarray:
     """The kernel's parameter vector for the default scenario with dotted changes."""
-    return cell_params(TerritoryModel(Scenario().with_overrides(changes)).poles)
+    return cell_params(Scenario().with_overrides(changes).params)
 
 
 CP = _cp()

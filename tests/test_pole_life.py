@@ -13,9 +13,8 @@ from ptce_sim.base.rng import make_streams
 from ptce_sim.rules import poles as rule
 from ptce_sim.rules.poles import CAUSES, Governance, PoleParams, Status
 from ptce_sim.world import pole_state
-from ptce_sim.world.kernels import box_streams, pole_life, pole_report
-from ptce_sim.world.model import TerritoryModel
-from ptce_sim.world.pole_lifecycle import lifecycle_params
+from ptce_sim.world.kernels import box_streams, pole_life, pole_report, pole_step
+from ptce_sim.world.pole_params import lifecycle_params
 from ptce_sim.world.scenario import Scenario
 
 P = PoleParams()
@@ -24,8 +23,7 @@ P = PoleParams()
 def _lp(**changes: object) -> np.ndarray:
     """The kernel's parameter vector for the default scenario with ``poles`` changes."""
     scenario = Scenario().with_overrides({f"poles.{k}": v for k, v in changes.items()})
-    model = TerritoryModel(scenario)
-    return lifecycle_params(model.poles)
+    return lifecycle_params(scenario.params)
 
 
 def test_column_numbers_are_the_tables() -> None:
@@ -45,6 +43,8 @@ def test_column_numbers_are_the_tables() -> None:
         assert getattr(pole_life, cause.upper()) == k
     for k, name in enumerate(pole_life.LIFECYCLE_PARAMS):
         assert getattr(pole_life, f"P_{name.upper()}") == k
+    for k, name in enumerate(pole_step.MONTH_PARAMS):
+        assert getattr(pole_step, f"M_{name.upper()}") == k
 
 
 def test_report_positions_are_the_registrys() -> None:

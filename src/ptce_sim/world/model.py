@@ -212,10 +212,7 @@ class TerritoryModel(mesa.Model):
         due = self.complete_projects(t)
         self.update_trust(due)
         self.learn(due)
-        joint_revenue, successes = self.poles.outcomes(due, self._due_success)
-        self.poles.membership()
-        self.poles.budget(joint_revenue)
-        self.poles.lifecycle(successes)
+        self.poles.month(due, self._due_success)
         self.recorder.record(self, t)
 
     # -- phases --------------------------------------------------------------------------

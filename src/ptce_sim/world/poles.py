@@ -29,8 +29,9 @@ import numpy as np
 
 from ptce_sim.base.domain import ESS_KINDS, ProjectKind
 from ptce_sim.rules import funding as fund
-from ptce_sim.world import kernels, pole_budget, pole_lifecycle, pole_records
-from ptce_sim.world.kernels import pole_members
+from ptce_sim.world import kernels, pole_offers, pole_records
+from ptce_sim.world.kernels import pole_cell, pole_members, pole_report, pole_step
+from ptce_sim.world.pole_params import PoleParamVectors
 from ptce_sim.world.pole_state import (
     _DEAD,
     _SHARE_KEYS,
@@ -55,16 +56,13 @@ class PoleRegistry:
         self.model = model
         self.state = PoleTable(model.orgs.n)
         self.streams = kernels.box_streams(model.streams)  # for the compiled phases
-        self._lifecycle_key: object = None
-        self._lifecycle_params = np.zeros(0)
+        self._vectors = PoleParamVectors()  # the parameters, flattened for the kernels
         self.poles: list[Pole] = []  # a view of each row of the table
         self._catalyst = 0.0  # E, the value written on every organisation by events()
         # Ledger rows (pole id, month, cash before, income by source, cost, cash after),
         # written by the budget kernel into a buffer, kept month by month.
         self._ledger_buf = np.empty((0, 0))
         self._ledger_chunks: list[np.ndarray] = []
-        self._cell_key: object = None
-        self._cell_params = np.zeros(0)
         self.call_window = -1  # id of the current (or last) call window
         self._call_was_open = False
         self.month_income_by_source = np.zeros(len(fund.SOURCES))  # cells' income this month
@@ -146,59 +144,95 @@ class PoleRegistry:
             m.catalyst[:] = level
             self._catalyst = level
 
-    # -- phase 7: membership and dues -------------------------------------------------------
-    def membership(self) -> None:
-        """Phase 7, compiled (``kernels.pole_members.membership``): members leave after
-        their patience or unpaid dues; organisations outside poles consider joining."""
+    # -- phases 7-9 and the month's report, compiled ------------------------------------
+    def month(self, due: np.ndarray, success: np.ndarray) -> None:
+        """The pole block of the month (``kernels.pole_step.pole_month``): the completed
+        projects ``due`` (``success`` for each) credited to their pole, membership
+        (phase 7), the cells' budget (phase 8), the lifecycle (phase 9), and what the
+        poles report (per-organisation arrays, metrics, summary accumulators)."""
         m = self.model
-        pp = m.params.poles
-        fp = m.params.funding
-        rel = m.relations
         state = self.state
-        pole_members.membership(
-            self.streams,
-            state.size,
-            state.ints,
-            state.members,
-            np.array([pp.patience_min, pp.patience_max], dtype=np.int64),
-            float(pp.value_premium / max(pp.pole_time, 1e-9)),
-            bool(fp.dues_exclusion),
-            int(fp.exclusion_months),
-            m.pole_of,
-            self.dissatisfied,
-            self.patience,
-            self.unpaid,
-            m.homophily,
-            m.perceived_return,
-            m.aspiration,
-            m.orgs.alpha,
-            float(pp.join_consider),
-            rel.history,
-            rel.tau0,
-            rel.best_dev,
-            rel.theta,
-            float(m.personal_weight),
-            float(pp.trust_threshold),
-            self.dues_table(),
-            float(m.params.cooperation.opportunity_cost),
-            float(pp.pole_time),
-            float(pp.value_premium),
+        pt = m.projects
+        rel = m.relations
+        n_successes = int(success.sum()) if len(due) else 0
+        if n_successes:
+            state.reserve(n_successes)  # each new pole needs a successful team of its own
+        if len(self._ledger_buf) < state.size:
+            self._ledger_buf = np.empty((2 * state.size, pole_cell.LEDGER_WIDTH))
+        lp, cp, mp = self._vectors.of(m.params)
+        before = state.size
+        size, rows, any_formal, finish, time, fte, shared, active, any_shared = (
+            pole_step.pole_month(
+                self.streams,
+                m.month,
+                state.size,
+                state.ints,
+                state.floats,
+                state.members,
+                state.ledger,
+                lp,
+                cp,
+                mp,
+                float(self._catalyst),
+                self.call_window,
+                due,
+                success,
+                pt.members,
+                pt.kind,
+                pt.cost,
+                pt.end,
+                pt.start,
+                m.realised,
+                pt.live_rows(),
+                m.pole_of,
+                self.dissatisfied,
+                self.patience,
+                self.unpaid,
+                self.dues_table(),
+                m.homophily,
+                m.perceived_return,
+                m.aspiration,
+                m.orgs.alpha,
+                m.orgs.time_budget,
+                m.time_used,
+                m.present,
+                m.gen,
+                m.is_leader,
+                self._ess_orgs(),
+                rel.tau0,
+                rel.best_dev,
+                rel.theta,
+                rel.history,
+                float(m.personal_weight),
+                m.orgs.kind,
+                m.orgs.is_market,
+                m.orgs.revenue,
+                m.orgs.fte,
+                len(KINDS),
+                m.animation,
+                m.institution,
+                self.month_income_by_source,
+                self.acc,
+                self._ledger_buf,
+                self.stats_array,
+                self.member_months_by_kind,
+                self.formal_size_months,
+            )
         )
-
-    # -- phase 8: the animation cell's budget (world/pole_budget.py) -------------------------
-    def budget(self, joint_revenue: np.ndarray) -> None:
-        """Phase 8: each formal cell's income by source, cost, staffing (ledger rows)."""
-        pole_budget.budget(self, joint_revenue)
+        state.size = size
+        if size > before:
+            self.poles += [Pole(state, q) for q in range(before, size)]
+        if rows:
+            self._ledger_chunks.append(self._ledger_buf[:rows].copy())
+        self.any_formal = any_formal
+        if finish:
+            if any_shared:  # else the product is 0.0 and adding it changes nothing
+                time += float(shared @ pt.cost[active])  # numpy's (BLAS) dot, as always
+            pole_report.fte_share(self.acc, self.stats_array, time, fte)
 
     def collective_offers(self, t: int) -> None:
         """Formal poles answer collective tenders (right after the partner search)."""
-        pole_budget.collective_offers(self, t)
-
-    # -- phase 9: lifecycle (world/pole_lifecycle.py) ---------------------------------------
-    def lifecycle(self, successes: np.ndarray) -> None:
-        """Phase 9: leadership, formalisation, vegetation, death, emergence; then
-        :meth:`observe`."""
-        pole_lifecycle.lifecycle(self, successes)
+        pole_offers.collective_offers(self, t)
 
     def _ess_orgs(self) -> np.ndarray:
         """Organisations of the social and solidarity economy (kinds never change)."""
@@ -222,34 +256,7 @@ class PoleRegistry:
             self.formal_pole_kinds,
         )
 
-    def outcomes(self, due: np.ndarray, success: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Completed projects: each pole's share of the joint revenue (per pole id), the
-        member rows (-1 padded) of the successful ones (for emergence), and the gains
-        of market members from pole projects."""
-        m = self.model
-        pt = m.projects
-        revenue = pole_members.outcomes(
-            due,
-            pt.members,
-            pt.kind,
-            pt.cost,
-            pt.end,
-            pt.start,
-            m.realised,
-            m.pole_of,
-            self.state.size,
-            self.state.ints,
-            self.acc,
-            m.orgs.is_market,
-            float(m.params.funding.revenue_share),
-        )
-        return revenue, pt.members[due[success]] if len(due) else pt.members[:0]
-
     # -- outputs (world/pole_records.py) -----------------------------------------------------
-    def observe(self) -> None:
-        """End of the month's pole phases: arrays, metrics and summary accumulators."""
-        pole_records.observe(self)
-
     def table(self, months: int) -> list[dict[str, Any]]:
         """One record per pole (see docs/outputs.md)."""
         return pole_records.table(self, months)
