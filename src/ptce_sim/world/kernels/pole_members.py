@@ -1,6 +1,6 @@
-"""Pole phases around projects and membership, compiled on the PoleTable: crediting
-started and completed projects to their pole, and the monthly membership (who leaves
-a pole, who joins one).
+"""Pole phases around projects and membership, compiled on the PoleTable: collective
+offers (tenders answered by formal poles), crediting started and completed projects
+to their pole, and the monthly membership (who leaves a pole, who joins one).
 
 Draws from the ``poles`` stream (``kernels.streams``) in the order the Python code
 made them: one patience draw per member of a living pole, then one uniform per
@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ptce_sim.base.domain import ProjectKind
 from ptce_sim.world.kernels.pole_life import (
     COMPLETED,
     DEAD,
@@ -28,9 +29,13 @@ from ptce_sim.world.kernels.pole_month import dissatisfied_all, membership_month
 from ptce_sim.world.kernels.pole_report import (
     A_FORMAL_POLE_PROJECTS,
     A_MARKET_POLE_GAIN,
+    A_MONTH_COLLECTIVE,
     A_MONTH_STARTED_IN_POLES,
 )
 from ptce_sim.world.kernels.poles import joining, joint_pole, pole_outcomes
+from ptce_sim.world.kernels.sums import np_sum
+
+_COMMERCIAL = int(ProjectKind.COMMERCIAL)
 
 
 @njit(cache=True)
@@ -231,3 +236,120 @@ def membership(
             members[q, ints[q, SIZE]] = org
             ints[q, SIZE] += 1
             pole_of[org] = q
+
+
+@njit(cache=True)
+def collective_offers(
+    streams,
+    t,
+    n_poles,
+    ints,
+    members,
+    tender_size,
+    tender_rate,
+    cost_commercial,
+    time_saving,
+    duration_min,
+    duration_max,
+    animation,
+    time_budget,
+    time_used,
+    vacancy,
+    present,
+    gen,
+    comp,
+    row,
+    pt_kind,
+    pt_members,
+    pt_slots,
+    pt_gens,
+    pt_start,
+    pt_end,
+    pt_cost,
+    pt_nominal,
+    pt_fit,
+    pt_comp,
+    pt_active,
+    started,
+    acc,
+):  # pragma: no cover - compiled
+    """Formal poles of at least ``tender_size`` members answer a tender (with
+    ``tender_rate`` a month, in id order): a commercial project of ``tender_size``
+    members drawn among those with the time and no vacancy, each assigning one of its
+    persons in post. The projects are written from table row ``row`` (the caller
+    makes room for one per pole). Returns how many were started.
+    """
+    rng = streams.poles
+    acc[A_MONTH_COLLECTIVE] = 0
+    width = pt_members.shape[1]
+    added = 0
+    for q in range(n_poles):
+        size = ints[q, SIZE]
+        if ints[q, STATUS] != FORMAL or size < tender_size:
+            continue
+        if rng.random() >= tender_rate:
+            continue
+        idx = members[q, :size]
+        most = animation[idx[0]]
+        for r in range(1, size):
+            most = max(most, animation[idx[r]])
+        cost = cost_commercial * (1.0 - time_saving * most)
+        ready = np.empty(size, dtype=np.int64)
+        nr = 0
+        for r in range(size):
+            o = idx[r]
+            vacant = False
+            for s in range(vacancy.shape[1]):
+                if vacancy[o, s] > 0:
+                    vacant = True
+            if time_budget[o] - time_used[o] >= cost and not vacant:
+                ready[nr] = o
+                nr += 1
+        if nr < tender_size:
+            continue
+        team = rng.permutation(ready[:nr])[:tender_size]
+        k = len(team)
+        i = row + added
+        pt_kind[i] = _COMMERCIAL
+        pt_start[i] = t
+        pt_cost[i] = cost
+        pt_nominal[i] = cost_commercial
+        pt_active[i] = True
+        for a in range(width):
+            pt_members[i, a] = team[a] if a < k else -1
+            pt_slots[i, a] = -1
+            pt_gens[i, a] = 0
+            pt_fit[i, a] = 0.0
+        for a in range(k):
+            o = team[a]
+            n_here = 0
+            for s in range(present.shape[1]):
+                if present[o, s]:
+                    n_here += 1
+            pick = rng.integers(0, n_here)
+            for s in range(present.shape[1]):
+                if present[o, s]:
+                    if pick == 0:
+                        pt_slots[i, a] = s
+                        pt_gens[i, a] = gen[o, s]
+                        break
+                    pick -= 1
+        # Fit: mean complementarity with the others (numpy's summation order).
+        row_buf = np.empty(k)
+        off = np.empty(k * (k - 1))
+        n_off = 0
+        for a in range(k):
+            for b in range(k):
+                row_buf[b] = comp[team[a], team[b]] * (1.0 if a != b else 0.0)
+                if a != b:
+                    off[n_off] = comp[team[a], team[b]]
+                    n_off += 1
+            pt_fit[i, a] = np_sum(row_buf, 0, k) / max(k - 1, 1)
+        pt_end[i] = t + rng.integers(duration_min, duration_max + 1)
+        pt_comp[i] = np_sum(off, 0, n_off) / n_off
+        for a in range(k):
+            time_used[team[a]] += cost
+        started[_COMMERCIAL] += 1
+        acc[A_MONTH_COLLECTIVE] += 1
+        added += 1
+    return added

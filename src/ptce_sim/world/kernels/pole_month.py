@@ -229,15 +229,20 @@ def emergence_groups(
     flat = np.empty(n, dtype=np.int64)
     leads = np.empty(n, dtype=np.bool_)
     offsets = np.zeros(len(seeds) + 1, dtype=np.int64)
+    # Trust is symmetric, so the graph is undirected: every seed of a group that did
+    # not qualify would find the same group again (and a group that forms is a whole
+    # component, so it cannot change another's). Its organisations are skipped.
+    failed = np.zeros(n, dtype=np.bool_)
     k = 0
     g = 0
     for first in seeds:
-        if pole_of[first] >= 0:
-            continue  # joined a pole formed a moment ago
+        if pole_of[first] >= 0 or failed[first]:
+            continue  # joined a pole formed a moment ago, or its group did not qualify
         group = trusted_component(
             first, outside, pole_of, history, tau0, best_dev, theta, omega, threshold
         )
         if len(group) < min_size:
+            failed[group] = True
             continue
         any_leader = False
         for r in range(len(group)):
@@ -249,6 +254,7 @@ def emergence_groups(
             leads[k + r] = lead
             any_leader = any_leader or lead
         if not any_leader:
+            failed[group] = True
             continue
         for r in range(len(group)):
             flat[k + r] = group[r]
