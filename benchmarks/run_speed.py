@@ -9,8 +9,8 @@ Usage::
 
     python benchmarks/run_speed.py [--runs 30] [--seed 0] [--profile]
 
-``--profile`` also prints the mean time per run of each phase of ``TerritoryModel.step()``
-(and of the pole block), measured by wrapping those methods with a timer: the
+``--profile`` also prints the mean time per run of each part of ``TerritoryModel.step()``
+(see ``PHASES``), measured by wrapping those methods with a timer: the
 wrappers add a little overhead, so compare phases with each other, not the total with
 a run without ``--profile``.
 """
@@ -27,28 +27,16 @@ from collections.abc import Callable
 from importlib.metadata import version
 from typing import Any
 
-#: Methods timed by ``--profile``: (module, class, method names). Nested phases (the
-#: pole hooks run inside ``start_projects``) are timed inside their parent; their time
-#: is also counted in the parent's. ``PoleRegistry.month`` is the compiled pole block
-#: (phases 7-9 and the month's report).
+#: Methods timed by ``--profile``: (module, class, method names). A month is two compiled
+#: calls (``start_of_month``: turnover, partner search, collective offers;
+#: ``end_of_month``: outcomes, trust, learning, the poles) and Python around them.
 PHASES = (
     (
         "ptce_sim.world.model",
         "TerritoryModel",
-        (
-            "apply_policies",
-            "turnover",
-            "start_projects",
-            "complete_projects",
-            "update_trust",
-            "learn",
-        ),
+        ("apply_policies", "start_of_month", "end_of_month"),
     ),
-    (
-        "ptce_sim.world.poles",
-        "PoleRegistry",
-        ("events", "collective_offers", "count_started", "month"),
-    ),
+    ("ptce_sim.world.poles", "PoleRegistry", ("events", "after_month")),
     ("ptce_sim.world.metrics", "MetricRecorder", ("record",)),
 )
 

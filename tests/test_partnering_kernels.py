@@ -1,4 +1,4 @@
-"""The compiled pieces of the partner search (``world/partnering.py``) against the numpy
+"""The compiled pieces of the partner search (``world/kernels/search.py``) against the numpy
 rules they replace, exactly: a kind picked differently would change a run."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from ptce_sim.base.domain import OrgKind
-from ptce_sim.rules.cooperation import KIND_PROPENSITY
-from ptce_sim.world.partnering import _BOUND, _kind_of, _top, cumulative_propensity
+from ptce_sim.rules.cooperation import KIND_PROPENSITY, cumulative_propensity
+from ptce_sim.world.kernels.search import _BOUND, _kind_of, _top
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -404,6 +404,17 @@ def kind_propensity(org_kind: ArrayLike, animation: ArrayLike, tilt: float) -> F
     return rows / rows.sum(axis=1, keepdims=True)
 
 
+def cumulative_propensity(kind: ArrayLike, animation: ArrayLike, tilt: float) -> F:
+    """Each organisation's cumulative kind propensities (:func:`kind_propensity`, then a
+    running sum); the last column is forced to exactly 1 so that a uniform draw always
+    picks a kind: the kind is the number of entries below the draw. The numpy reference
+    the compiled search (``kernels.search._kind_of``, one searcher at a time) is tested
+    against."""
+    cum = np.cumsum(kind_propensity(kind, animation, tilt), axis=1)
+    cum[:, -1] = 1.0
+    return cum
+
+
 def search_probability(animation: ArrayLike, catalyst: ArrayLike, p: CooperationParams) -> F:
     """``lambda = lambda_0 + lambda_A * A + lambda_E * E``, clipped to [0, 1]."""
     a = np.asarray(animation, dtype=float)

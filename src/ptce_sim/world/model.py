@@ -31,10 +31,9 @@ from ptce_sim.base.params import apply_updates, get_value
 from ptce_sim.base.rng import make_streams
 from ptce_sim.rules import cooperation as coop
 from ptce_sim.rules import trust as trust_rule
-from ptce_sim.world import kernels
 from ptce_sim.world.agents import Organisation
+from ptce_sim.world.kernels import month as month_kernels
 from ptce_sim.world.metrics import MetricRecorder
-from ptce_sim.world.partnering import propose
 from ptce_sim.world.poles import PoleRegistry
 from ptce_sim.world.projects import DEFAULT_WIDTH, ProjectTable
 from ptce_sim.world.relations import Relations
@@ -123,16 +122,35 @@ class Derived:
             ],
             dtype=float,
         )
+        self.tilt = float(cp.pooling_tilt)
         tp = p.turnover
-        self.turnover = (
-            float(tp.rate),
-            int(tp.vacancy_min),
-            int(tp.vacancy_max),
-            float(p.territory.leader_share),
-            float(tp.handover),
-            float(tp.handover_animation),
+        #: rate, shortest and longest vacancy, leader share, handover (and with animation)
+        self.turnover = np.array(
+            [
+                tp.rate,
+                tp.vacancy_min,
+                tp.vacancy_max,
+                p.territory.leader_share,
+                tp.handover,
+                tp.handover_animation,
+            ],
+            dtype=float,
         )
-        self.learning = (float(cp.learning_rate), float(cp.aspiration_rate))
+        self.learning = np.array([cp.learning_rate, cp.aspiration_rate], dtype=float)
+        pp = p.poles
+        #: collective offers: tender size and rate, cost of a commercial project,
+        #: animation's time saving, shortest and longest duration
+        self.tender = np.array(
+            [
+                pp.tender_size,
+                pp.tender_rate,
+                cp.cost_commercial,
+                cp.animation_time_saving,
+                cp.duration_min,
+                cp.duration_max,
+            ],
+            dtype=float,
+        )
 
 
 class TerritoryModel(mesa.Model):
@@ -185,13 +203,9 @@ class TerritoryModel(mesa.Model):
         self.institution = np.zeros(n)  # I of the organisation's pole (0 outside formal poles)
         self._derive_search_weights()
         self.relations = Relations(self.homophily, self.present, self.params.trust)
-        self._no_due = np.zeros(0, dtype=np.int64)
-        self._due_success = np.zeros(0, dtype=bool)
-        self.realised = np.zeros((0, DEFAULT_WIDTH))
 
         width = max(DEFAULT_WIDTH, cp.max_partners + 1, self.params.poles.tender_size)
         self.projects = ProjectTable(width=width)
-        self.realised = np.zeros((0, width))
         self.counts = MonthCounts()
         self.revenue_gains = np.zeros((12, n))  # ring buffer of monthly revenue from projects
         self.fte_total = float(orgs.fte.sum())
@@ -202,17 +216,20 @@ class TerritoryModel(mesa.Model):
 
     # -- the schedule ------------------------------------------------------------------
     def step(self) -> None:
-        """Simulate one month; the phases run in this order."""
+        """Simulate one month; the phases run in this order (numbered as in the module
+        docstring and ``docs/odd.md``):
+
+        1. policies and events (here, in Python);
+        2. turnover, 3. partner search, collective offers (:meth:`start_of_month`);
+        4. project outcomes, 5. trust, 6. learning, 7-9. the poles (:meth:`end_of_month`);
+        10. data collection.
+        """
         self.month = t = self.steps - 1
         self.counts = MonthCounts()
         self.apply_policies(t)
         self.poles.events()
-        self.turnover()
-        self.start_projects(t)
-        due = self.complete_projects(t)
-        self.update_trust(due)
-        self.learn(due)
-        self.poles.month(due, self._due_success)
+        self.start_of_month(t)
+        self.end_of_month(t)
         self.recorder.record(self, t)
 
     # -- phases --------------------------------------------------------------------------
@@ -239,17 +256,21 @@ class TerritoryModel(mesa.Model):
                 self._derive_search_weights()
             self.derived = Derived(self)
 
-    def turnover(self) -> None:
-        """Phase 2: vacancies run out (newcomers arrive), then persons leave.
-
-        Uniforms are drawn for every person slot every month (exit, vacancy length,
-        newcomer's leadership), whatever its state: ``rules/turnover.py``.
-        """
-        u = self.streams["turnover"].random((3, self.orgs.n, S))
-        rate, vmin, vmax, leader_share, psi0, psi_a = self.derived.turnover
+    def start_of_month(self, t: int) -> None:
+        """Phases 2-3, compiled (``kernels.month.month_start``): vacancies run out and
+        persons leave (uniforms for every person slot, whatever its state:
+        ``rules/turnover.py``); partners are searched and the projects agreed on both
+        sides start; formal poles answer collective tenders."""
+        d = self.derived
+        pt = self.projects
         rel = self.relations
-        arrived, departed, lost = kernels.turnover(
-            u,
+        c = self.counts
+        poles = self.poles
+        poles.check_tender_width()
+        pt._grow(pt.size + self.orgs.n + poles.state.size)  # one per searcher and pole
+        c.arrived, c.departed, c.ties_lost, size = month_kernels.month_start(
+            poles.streams,
+            t,
             self.present,
             self.vacancy,
             self.tenure,
@@ -257,12 +278,17 @@ class TerritoryModel(mesa.Model):
             self.is_leader,
             self.ess_slots,
             self.animation,
-            rate,
-            vmin,
-            vmax,
-            leader_share,
-            psi0,
-            psi_a,
+            self.catalyst,
+            self.orgs.time_budget,
+            self.time_used,
+            self.orgs.kind,
+            self.orgs.alpha,
+            self.perceived_return,
+            self.acquaintance,
+            self.homophily,
+            self.comp,
+            self.sim,
+            self.pole_of,
             rel.theta,
             rel.tau0,
             rel.scaled,
@@ -270,32 +296,53 @@ class TerritoryModel(mesa.Model):
             rel.tie,
             rel.best_dev,
             rel.sum_dev,
+            rel.history,
+            d.turnover,
+            d.search,
+            d.search_draws,
+            d.slot_draws,
+            coop.KIND_PROPENSITY,
+            d.tilt,
+            d.costs,
+            d.time_saving,
+            d.p_geo,
+            d.duration,
+            d.fpar,
+            d.ipar,
+            d.tender,
+            pt.size,
+            pt.kind,
+            pt.members,
+            pt.slots,
+            pt.gens,
+            pt.start,
+            pt.end,
+            pt.cost,
+            pt.nominal_cost,
+            pt.fit,
+            pt.comp,
+            pt.active,
+            c.started,
+            c.pair_stats,
+            *poles.start_args(),
         )
-        c = self.counts
-        c.arrived, c.departed, c.ties_lost = arrived, departed, lost
+        pt.commit(size - pt.size)
 
-    def start_projects(self, t: int) -> None:
-        """Phase 3: partner search; projects agreed on both sides start; formal poles
-        answer collective tenders."""
-        first = self.projects.size
-        propose(self, t)
-        self.poles.collective_offers(t)
-        self.poles.count_started(first)
-
-    def complete_projects(self, t: int) -> np.ndarray:
-        """Phase 4: projects that end this month succeed or fail; participants gain."""
+    def end_of_month(self, t: int) -> None:
+        """Phases 4-9, compiled (``kernels.month.month_end``): projects that end this
+        month succeed or fail and participants gain; outcomes change person trust,
+        organisation trust follows, relaxation (only persons still in post, and the
+        same persons, carry the experience); realised returns update perceived return
+        and aspiration; then the poles (``PoleRegistry``)."""
+        d = self.derived
         pt = self.projects
-        k = kernels.count_due(pt.live, pt.n_live, pt.end, t)
-        if k == 0:
-            self.revenue_gains[t % 12] = 0.0  # no project ended: no revenue this month
-            return self._no_due
-        rng = self.streams["outcome"]
-        u_success = rng.random(k)
-        noise = rng.standard_normal((k, pt.width))
+        rel = self.relations
         c = self.counts
-        due, self._due_success, self.realised, pt.n_live = kernels.complete(
+        orgs = self.orgs
+        poles = self.poles
+        pt.n_live, result = month_kernels.month_end(
+            poles.streams,
             t,
-            k,
             pt.live,
             pt.n_live,
             pt.active,
@@ -303,51 +350,52 @@ class TerritoryModel(mesa.Model):
             pt.start,
             pt.kind,
             pt.members,
+            pt.slots,
+            pt.gens,
             pt.cost,
             pt.nominal_cost,
             pt.fit,
             pt.comp,
             pt.success,
-            self.relations.tau0,
-            self.relations.best_dev,
-            self.relations.theta,
-            self.personal_weight,
+            self.present,
+            self.gen,
+            self.is_leader,
             self.animation,
-            self.orgs.is_market,
-            self.derived.values,
-            self.derived.coef,
-            u_success,
-            noise,
+            self.institution,
+            orgs.kind,
+            orgs.is_market,
+            orgs.revenue,
+            orgs.fte,
+            orgs.time_budget,
+            orgs.alpha,
+            poles.ess_orgs(),
             self.time_used,
+            self.perceived_return,
+            self.aspiration,
+            self.pole_of,
+            self.homophily,
+            rel.tau0,
+            rel.best_dev,
+            rel.sum_dev,
+            rel.theta,
+            rel.history,
+            rel.scaled,
+            rel.scale,
+            rel.tie,
+            rel.mark,
+            float(self.personal_weight),
+            d.values,
+            d.coef,
+            rel.kernel_params(),
+            d.learning,
+            poles.any_formal,
             self.revenue_gains[t % 12],
             c.completed,
             c.succeeded,
+            *poles.end_args(),
         )
-        return due
-
-    def update_trust(self, due: np.ndarray) -> None:
-        """Phase 5: outcomes change person trust; organisation trust follows; relaxation.
-
-        Only persons still in post, and the same persons, carry the experience.
-        """
-        if len(due):
-            pt = self.projects
-            self.relations.record_completed(
-                due, self._due_success, pt.members, pt.slots, pt.gens, self.gen
-            )
-        if self.poles.any_formal:
-            # Institutionalisation I of the pole for two members of the same pole, else 0.
-            self.relations.month_passes_poles(self.pole_of, self.institution)
-        else:
-            self.relations.month_passes(0.0)
-
-    def learn(self, due: np.ndarray) -> None:
-        """Phase 6: realised returns update perceived return; aspiration follows."""
-        rate, mu = self.derived.learning
-        realised = self.realised if len(due) else self.realised[:0]
-        kernels.learn(
-            due, self.projects.members, realised, self.perceived_return, self.aspiration, rate, mu
-        )
+        rel.relax_scale()
+        poles.after_month(result)
 
     # -- helpers --------------------------------------------------------------------------
     def _derive_search_weights(self) -> None:

@@ -158,18 +158,17 @@ class PoleTable:
 
     def reserve(self, k: int) -> None:
         """Room for ``k`` more poles: blank rows (every field at its default) after the
-        last one, which a kernel fills when a pole forms."""
+        last one, which a kernel fills when a pole forms. Rows after the last pole are
+        only ever written when a pole forms, so they stay blank once blanked."""
         need = self.size + k
         if need > len(self.ints):
             cap = max(need, 2 * len(self.ints))
             for name in ("ints", "floats", "ledger", "members"):
                 old = getattr(self, name)
-                new = np.full((cap, old.shape[1]), -1 if name == "members" else 0, dtype=old.dtype)
+                new = np.empty((cap, old.shape[1]), dtype=old.dtype)
                 new[: self.size] = old[: self.size]
                 setattr(self, name, new)
             self._blank(cap)
-        else:
-            self._blank(need)
 
     def _blank(self, stop: int) -> None:
         """Every field of rows ``size:stop`` at its default (a pole that has just formed)."""

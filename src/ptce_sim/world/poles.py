@@ -29,11 +29,12 @@ import numpy as np
 
 from ptce_sim.base.domain import ESS_KINDS, ProjectKind
 from ptce_sim.rules import funding as fund
-from ptce_sim.world import kernels, pole_offers, pole_records
-from ptce_sim.world.kernels import pole_cell, pole_members, pole_report, pole_step
+from ptce_sim.world import kernels, pole_records
+from ptce_sim.world.kernels import pole_cell, pole_report
 from ptce_sim.world.pole_params import PoleParamVectors
 from ptce_sim.world.pole_state import (
     _DEAD,
+    _FORMAL,
     _SHARE_KEYS,
     ACCUMULATORS,
     KINDS,
@@ -144,117 +145,86 @@ class PoleRegistry:
             m.catalyst[:] = level
             self._catalyst = level
 
-    # -- phases 7-9 and the month's report, compiled ------------------------------------
-    def month(self, due: np.ndarray, success: np.ndarray) -> None:
-        """The pole block of the month (``kernels.pole_step.pole_month``): the completed
-        projects ``due`` (``success`` for each) credited to their pole, membership
-        (phase 7), the cells' budget (phase 8), the lifecycle (phase 9), and what the
-        poles report (per-organisation arrays, metrics, summary accumulators)."""
+    # -- the compiled month (kernels.month): the poles' arguments and results -----------
+    def check_tender_width(self) -> None:
+        """A tender needs a project of ``tender_size`` members: the table's width, fixed
+        when the run starts, must hold it (a policy could raise the size later)."""
+        m = self.model
+        size = m.params.poles.tender_size
+        if (
+            size > m.projects.width
+            and (
+                (self.state.column("status") == _FORMAL) & (self.state.column("size") >= size)
+            ).any()
+        ):
+            raise ValueError(
+                f"poles.tender_size = {size} exceeds the project table's width "
+                f"({m.projects.width}, fixed when the run starts): set it in the "
+                "scenario, not in a policy"
+            )
+
+    def start_args(self) -> tuple[Any, ...]:
+        """The poles' arguments of ``kernels.month.month_start`` (collective offers,
+        projects credited to their pole)."""
+        state = self.state
+        return (state.size, state.ints, state.members, self.acc, self.formal_pole_kinds)
+
+    def end_args(self) -> tuple[Any, ...]:
+        """The poles' arguments of ``kernels.month.month_end`` (the pole block), with
+        room made for what the month can add: a new pole per successful project (at
+        most one per organisation), a ledger row per pole."""
         m = self.model
         state = self.state
-        pt = m.projects
-        rel = m.relations
-        n_successes = int(success.sum()) if len(due) else 0
-        if n_successes:
-            state.reserve(n_successes)  # each new pole needs a successful team of its own
+        state.reserve(m.orgs.n)
         if len(self._ledger_buf) < state.size:
             self._ledger_buf = np.empty((2 * state.size, pole_cell.LEDGER_WIDTH))
         lp, cp, mp = self._vectors.of(m.params)
-        before = state.size
-        size, rows, any_formal, finish, time, fte, shared, active, any_shared = (
-            pole_step.pole_month(
-                self.streams,
-                m.month,
-                state.size,
-                state.ints,
-                state.floats,
-                state.members,
-                state.ledger,
-                lp,
-                cp,
-                mp,
-                float(self._catalyst),
-                self.call_window,
-                due,
-                success,
-                pt.members,
-                pt.kind,
-                pt.cost,
-                pt.end,
-                pt.start,
-                m.realised,
-                pt.live_rows(),
-                m.pole_of,
-                self.dissatisfied,
-                self.patience,
-                self.unpaid,
-                self.dues_table(),
-                m.homophily,
-                m.perceived_return,
-                m.aspiration,
-                m.orgs.alpha,
-                m.orgs.time_budget,
-                m.time_used,
-                m.present,
-                m.gen,
-                m.is_leader,
-                self._ess_orgs(),
-                rel.tau0,
-                rel.best_dev,
-                rel.theta,
-                rel.history,
-                float(m.personal_weight),
-                m.orgs.kind,
-                m.orgs.is_market,
-                m.orgs.revenue,
-                m.orgs.fte,
-                len(KINDS),
-                m.animation,
-                m.institution,
-                self.month_income_by_source,
-                self.acc,
-                self._ledger_buf,
-                self.stats_array,
-                self.member_months_by_kind,
-                self.formal_size_months,
-            )
+        return (
+            state.size,
+            state.ints,
+            state.floats,
+            state.members,
+            state.ledger,
+            lp,
+            cp,
+            mp,
+            float(self._catalyst),
+            self.call_window,
+            self.dissatisfied,
+            self.patience,
+            self.unpaid,
+            self.dues_table(),
+            len(KINDS),
+            self.month_income_by_source,
+            self.acc,
+            self._ledger_buf,
+            self.stats_array,
+            self.member_months_by_kind,
+            self.formal_size_months,
         )
-        state.size = size
-        if size > before:
-            self.poles += [Pole(state, q) for q in range(before, size)]
+
+    def after_month(self, result: tuple[Any, ...]) -> None:
+        """Take in what the pole block returned: new poles, ledger rows, whether a
+        formal pole lives, and the members' time in their pole (its joint projects'
+        part is numpy's BLAS dot product, kept out of the kernel to stay bit-identical)."""
+        size, rows, any_formal, finish, time, fte, shared, active, any_shared = result
+        state = self.state
+        if size > state.size:
+            self.poles += [Pole(state, q) for q in range(state.size, size)]
+            state.size = size
         if rows:
             self._ledger_chunks.append(self._ledger_buf[:rows].copy())
         self.any_formal = any_formal
         if finish:
             if any_shared:  # else the product is 0.0 and adding it changes nothing
-                time += float(shared @ pt.cost[active])  # numpy's (BLAS) dot, as always
+                time += float(shared @ self.model.projects.cost[active])
             pole_report.fte_share(self.acc, self.stats_array, time, fte)
 
-    def collective_offers(self, t: int) -> None:
-        """Formal poles answer collective tenders (right after the partner search)."""
-        pole_offers.collective_offers(self, t)
-
-    def _ess_orgs(self) -> np.ndarray:
+    def ess_orgs(self) -> np.ndarray:
         """Organisations of the social and solidarity economy (kinds never change)."""
         if self._ess is None:
             self._ess = np.isin(self.model.orgs.kind, ESS_KINDS)
         return self._ess
-
-    # -- hooks called by the model --------------------------------------------------------
-    def count_started(self, first: int) -> None:
-        """Credit the projects added since row ``first`` to the pole they run in."""
-        pt = self.model.projects
-        pole_members.count_started(
-            first,
-            pt.size,
-            pt.members,
-            pt.kind,
-            self.model.pole_of,
-            self.state.size,
-            self.state.ints,
-            self.acc,
-            self.formal_pole_kinds,
-        )
 
     # -- outputs (world/pole_records.py) -----------------------------------------------------
     def table(self, months: int) -> list[dict[str, Any]]:

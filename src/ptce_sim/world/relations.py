@@ -78,8 +78,9 @@ class Relations:
         self.best_dev = np.zeros((n, n))
         self.sum_dev = np.zeros((n, n))
         self.theta = self.tau0.copy()
-        self._mark = np.zeros((n, n), dtype=bool)  # scratch for record_completed
+        self.mark = np.zeros((n, n), dtype=bool)  # scratch for the outcome kernel
         self._kappa0 = float(trust_rule.institution_rate(0.0, p))
+        self._kernel_params = self._flatten(p)
 
     # -- reading -------------------------------------------------------------------
     @property
@@ -133,6 +134,7 @@ class Relations:
         old = self.tau0
         self.params = p
         self._kappa0 = float(trust_rule.institution_rate(0.0, p))
+        self._kernel_params = self._flatten(p)
         self.tau0 = trust_rule.baseline_trust(self.homophily, self.history, p)
         shift = (old - self.tau0)[:, None, :, None] / self.scale
         self.scaled.reshape(self.n, S, self.n, S)[...] += shift
@@ -211,7 +213,7 @@ class Relations:
             self.homophily,
             self.best_dev,
             self.sum_dev,
-            self._mark,
+            self.mark,
             pr.gain,
             pr.loss,
             pr.baseline,
@@ -255,6 +257,32 @@ class Relations:
             keep,
         )
         self._relax_scale(keep)
+
+    def _flatten(self, p: TrustParams) -> NDArray[np.float64]:
+        return np.array(
+            [
+                p.gain,
+                p.loss,
+                p.baseline,
+                p.homophily_weight,
+                p.history_weight,
+                p.history_scale,
+                1.0 - p.decay,
+                self._kappa0,
+                p.institution_rate,
+                p.institution_rate_formal,
+            ],
+            dtype=float,
+        )
+
+    def kernel_params(self) -> NDArray[np.float64]:
+        """The trust parameters of ``kernels.month.month_end`` (its ``T_*`` entries)."""
+        return self._kernel_params
+
+    def relax_scale(self) -> None:
+        """The month's relaxation of the person-level deviations (after the kernels that
+        relax everything else: ``kernels.month.month_end``)."""
+        self._relax_scale(1.0 - self.params.decay)
 
     def _relax_scale(self, keep: float) -> None:
         self.scale *= keep

@@ -30,41 +30,49 @@ class StreamsType(types.StructRef):
         return tuple((name, types.unliteral(typ)) for name, typ in fields)
 
 
+#: The streams a kernel can draw from (``base.rng.STREAM_NAMES``; ``mesa``, ``territory``
+#: and ``events`` are only drawn in Python).
+BOXED: tuple[str, ...] = ("turnover", "search", "outcome", "poles", "funding")
+
+
 class Streams(structref.StructRefProxy):
-    """The generators a compiled pole phase draws from: ``poles`` and ``funding``."""
+    """The generators the compiled phases draw from (:data:`BOXED`)."""
 
-    @property
-    def poles(self) -> np.random.Generator:
-        return _get_poles(self)
-
-    @property
-    def funding(self) -> np.random.Generator:
-        return _get_funding(self)
+    def __getattr__(self, name: str) -> np.random.Generator:
+        if name not in BOXED:
+            raise AttributeError(name)
+        return _get(self, BOXED.index(name))
 
 
 _GENERATOR = types.NumPyRandomGeneratorType("NumPyRandomGeneratorType")
-_TYPE = StreamsType([("poles", _GENERATOR), ("funding", _GENERATOR)])
+_TYPE = StreamsType([(name, _GENERATOR) for name in BOXED])
 structref.define_boxing(StreamsType, Streams)
 
 
 @njit(cache=True)
-def _new(poles, funding):  # pragma: no cover - compiled
+def _new(turnover, search, outcome, poles, funding):  # pragma: no cover - compiled
     box = structref.new(_TYPE)
+    box.turnover = turnover
+    box.search = search
+    box.outcome = outcome
     box.poles = poles
     box.funding = funding
     return box
 
 
 @njit(cache=True)
-def _get_poles(box):  # pragma: no cover - compiled
-    return box.poles
-
-
-@njit(cache=True)
-def _get_funding(box):  # pragma: no cover - compiled
+def _get(box, k):  # pragma: no cover - compiled
+    if k == 0:
+        return box.turnover
+    if k == 1:
+        return box.search
+    if k == 2:
+        return box.outcome
+    if k == 3:
+        return box.poles
     return box.funding
 
 
 def box_streams(streams: dict[str, np.random.Generator]) -> Streams:
-    """The ``poles`` and ``funding`` streams of a model, boxed for the kernels."""
-    return _new(streams["poles"], streams["funding"])
+    """The streams of a model that kernels draw from (:data:`BOXED`), boxed."""
+    return _new(*(streams[name] for name in BOXED))

@@ -1,16 +1,17 @@
-"""Phase 3 of a month: partner search and project proposals (ODD §7.4).
+"""Phase 3 of a month, compiled: partner search and project proposals (ODD §7.4).
 
-Gathers the state the cooperation rule needs, draws the random numbers from the
-``search`` stream, and runs the search in compiled kernels (the equations are those of
-``ptce_sim.rules.cooperation``; its pure-numpy functions are the reference the kernels
-are tested against). Scores use last month's state for everyone (synchronous update);
-only the final check of free time runs through the proposals one by one, in a random
-order, so that nobody commits more time than it has. Projects that start are written
-straight into the model's :class:`~ptce_sim.world.projects.ProjectTable`.
+Draws its random numbers from the model's ``search`` stream (``kernels.streams``) and
+runs the search; the equations are those of ``ptce_sim.rules.cooperation``, whose
+pure-numpy functions are the reference the kernels are tested against (with
+``rules.cooperation.cumulative_propensity`` for the project kind). Scores use last
+month's state for everyone (synchronous update); only the final check of free time
+runs through the proposals one by one, in a random order, so that nobody commits more
+time than it has. Projects that start are written straight into the model's
+:class:`~ptce_sim.world.projects.ProjectTable`.
 
 Random draws from the ``search`` stream, two a month: who searches (one uniform per
-organisation), then one row of uniforms per searcher, whose columns give, in order (see
-``_COLUMNS``): the project kind; a Gumbel key per organisation for the candidates
+organisation), then one row of uniforms per searcher, whose columns give, in order:
+the project kind; a Gumbel key per organisation for the candidates
 (``-log(-log(1 - u))``); the number of partners (geometric, by sequential search); a
 Gumbel key per candidate for the softmax choice; the duration (uniform on
 ``[duration_min, duration_max]``); one uniform per participant for the person it
@@ -20,17 +21,11 @@ uniformly random order). Every row is drawn, and used, whatever its searcher dec
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numba import njit
 
 from ptce_sim.base.domain import MAX_PERSONS, OrgKind, ProjectKind
-from ptce_sim.rules import cooperation as coop
-from ptce_sim.world.kernels import kind_fit
-
-if TYPE_CHECKING:
-    from ptce_sim.world.model import TerritoryModel
+from ptce_sim.world.kernels.projects import kind_fit
 
 S = MAX_PERSONS
 _RND = int(ProjectKind.RND)
@@ -39,100 +34,6 @@ _POOLING = int(ProjectKind.POOLING)
 #: 1 - u and of the log): a key w / E is then at most w / (u * _BOUND), with room to spare.
 _BOUND = 1.0 - 1e-9
 _RT = int(OrgKind.RT)
-
-
-def cumulative_propensity(kind: np.ndarray, animation: np.ndarray, tilt: float) -> np.ndarray:
-    """Each organisation's cumulative kind propensities (``rules.cooperation.kind_propensity``,
-    then a running sum); the last column is forced to exactly 1 so that a uniform draw
-    always picks a kind. The numpy reference the compiled :func:`_kind_of` (one searcher
-    at a time, inside the search) is tested against."""
-    cum = np.cumsum(coop.kind_propensity(kind, animation, tilt), axis=1)
-    cum[:, -1] = 1.0
-    return cum
-
-
-def propose(model: TerritoryModel, t: int) -> int:
-    """Who searches, whom they consider, who agrees; start the agreed projects in month ``t``.
-
-    Returns the number of projects started (they are added to ``model.projects``, and
-    their time and counts booked on the model).
-    """
-    d = model.derived
-    rng = model.streams["search"]
-    n = model.orgs.n
-    free = np.empty(n)
-    available = np.empty(n, dtype=np.bool_)
-    searching = _searchers(
-        model.orgs.time_budget,
-        model.time_used,
-        model.vacancy,
-        model.present,
-        model.animation,
-        model.catalyst,
-        rng.random(n),
-        d.search,
-        free,
-        available,
-    )
-    s = len(searching)
-    if s == 0:
-        return 0
-    draws = rng.random((s, d.search_draws))
-    pt = model.projects
-    if d.slot_draws > pt.width:  # max_partners + 1 participants
-        wanted = _wanted(draws, n, d.p_geo, d.ipar[1], d.ipar[0])
-        if wanted + 1 > pt.width:
-            raise ValueError("project wider than the table")  # widened in a later version
-    pt._grow(pt.size + s)
-    rel = model.relations
-    c = model.counts
-    k = _partner(
-        t,
-        searching,
-        draws,
-        free,
-        available,
-        model.orgs.kind,
-        coop.KIND_PROPENSITY,
-        float(model.params.cooperation.pooling_tilt),
-        d.costs,
-        d.time_saving,
-        model.animation,
-        d.p_geo,
-        d.duration,
-        d.fpar,
-        d.ipar,
-        model.acquaintance,
-        rel.history,
-        model.pole_of,
-        model.orgs.alpha,
-        model.homophily,
-        model.comp,
-        model.sim,
-        rel.tau0,
-        rel.best_dev,
-        rel.theta,
-        model.perceived_return,
-        model.present,
-        model.gen,
-        pt.size,
-        pt.kind,
-        pt.members,
-        pt.slots,
-        pt.gens,
-        pt.start,
-        pt.end,
-        pt.cost,
-        pt.nominal_cost,
-        pt.fit,
-        pt.comp,
-        pt.active,
-        model.time_used,
-        c.started,
-        c.pair_stats,
-    )
-    pt.commit(k)
-    return k
 
 
 @njit(cache=True)
@@ -484,3 +385,120 @@ def _partner(
             pair_stats[1] += 1.0
         row += 1
     return row - size
+
+
+@njit(cache=True)
+def propose(
+    streams,
+    t,
+    budget,
+    time_used,
+    vacancy,
+    present,
+    animation,
+    catalyst,
+    search_par,
+    search_draws,
+    slot_draws,
+    org_kind,
+    base_prop,
+    tilt,
+    costs,
+    saving,
+    p_geo,
+    dur,
+    fpar,
+    ipar,
+    acquaintance,
+    history,
+    pole_of,
+    alpha,
+    homophily,
+    comp,
+    sim,
+    tau0,
+    best_dev,
+    theta,
+    rho,
+    gen,
+    size,
+    pt_kind,
+    pt_members,
+    pt_slots,
+    pt_gens,
+    pt_start,
+    pt_end,
+    pt_cost,
+    pt_nominal,
+    pt_fit,
+    pt_comp,
+    pt_active,
+    started,
+    pair_stats,
+):  # pragma: no cover - compiled
+    """Who searches, whom they consider, who agrees: the projects agreed start in month
+    ``t``, written from row ``size`` of the project table (room for one per
+    organisation), their time and counts booked. Two draws from the ``search`` stream
+    (module docstring): one uniform per organisation, then, if anyone searches, one
+    row per searcher. Returns the number of projects started."""
+    rng = streams.search
+    n = len(budget)
+    free = np.empty(n)
+    available = np.empty(n, dtype=np.bool_)
+    searching = _searchers(
+        budget, time_used, vacancy, present, animation, catalyst, rng.random(n), search_par,
+        free, available,
+    )  # fmt: skip
+    s = len(searching)
+    if s == 0:
+        return 0
+    draws = rng.random((s, search_draws))
+    width = pt_members.shape[1]
+    if slot_draws > width and _wanted(draws, n, p_geo, ipar[1], ipar[0]) + 1 > width:
+        # max_partners raised by a policy beyond the table's width (fixed at the start)
+        raise ValueError("project wider than the table: set max_partners in the scenario")
+    return _partner(
+        t,
+        searching,
+        draws,
+        free,
+        available,
+        org_kind,
+        base_prop,
+        tilt,
+        costs,
+        saving,
+        animation,
+        p_geo,
+        dur,
+        fpar,
+        ipar,
+        acquaintance,
+        history,
+        pole_of,
+        alpha,
+        homophily,
+        comp,
+        sim,
+        tau0,
+        best_dev,
+        theta,
+        rho,
+        present,
+        gen,
+        size,
+        pt_kind,
+        pt_members,
+        pt_slots,
+        pt_gens,
+        pt_start,
+        pt_end,
+        pt_cost,
+        pt_nominal,
+        pt_fit,
+        pt_comp,
+        pt_active,
+        time_used,
+        started,
+        pair_stats,
+    )
