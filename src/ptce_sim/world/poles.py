@@ -30,7 +30,7 @@ import numpy as np
 from ptce_sim.base.domain import ESS_KINDS, ProjectKind
 from ptce_sim.rules import funding as fund
 from ptce_sim.world import kernels, pole_records
-from ptce_sim.world.kernels import pole_cell, pole_report
+from ptce_sim.world.kernels import pole_cell
 from ptce_sim.world.pole_params import PoleParamVectors
 from ptce_sim.world.pole_state import (
     _DEAD,
@@ -203,22 +203,16 @@ class PoleRegistry:
             self.formal_size_months,
         )
 
-    def after_month(self, result: tuple[Any, ...]) -> None:
-        """Take in what the pole block returned: new poles, ledger rows, whether a
-        formal pole lives, and the members' time in their pole (its joint projects'
-        part is numpy's BLAS dot product, kept out of the kernel to stay bit-identical)."""
-        size, rows, any_formal, finish, time, fte, shared, active, any_shared = result
+    def after_month(self, result: tuple[int, int, bool]) -> None:
+        """Take in what the pole block returned: the number of poles (views for the new
+        ones), ledger rows written, whether a formal or vegetating pole lives."""
+        size, rows, self.any_formal = result
         state = self.state
         if size > state.size:
             self.poles += [Pole(state, q) for q in range(state.size, size)]
             state.size = size
         if rows:
             self._ledger_chunks.append(self._ledger_buf[:rows].copy())
-        self.any_formal = any_formal
-        if finish:
-            if any_shared:  # else the product is 0.0 and adding it changes nothing
-                time += float(shared @ self.model.projects.cost[active])
-            pole_report.fte_share(self.acc, self.stats_array, time, fte)
 
     def ess_orgs(self) -> np.ndarray:
         """Organisations of the social and solidarity economy (kinds never change)."""

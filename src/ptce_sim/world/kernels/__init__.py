@@ -13,12 +13,15 @@ summation order). Everything is re-exported here: callers write ``kernels.turnov
 
 Rules of this package:
 
-- no randomness here: every random number is drawn by the caller from the model's named
-  numpy streams (same draws, same order as the numpy version) and passed in;
+- every random number comes from the model's named numpy streams, in the order the
+  numpy version drew them: drawn by the caller and passed in, or drawn inside from the
+  generators themselves (``kernels.streams``: numba runs numpy's algorithms on their
+  state, so a draw is the same either way);
 - updates are applied in the order the numpy version applied them (several updates to
   one cell in one month are applied one after the other, in the order they came);
 - ``cache=True``, no ``fastmath``, no ``parallel``: results are reproducible and a run
-  stays on one core.
+  stays on one core; ``cache_guard`` empties the cache when a kernel source changes
+  (numba alone would keep a caller's stale copy of an edited callee).
 
 Persons are slots ``(organisation, s)`` flattened to ``p = organisation * S + s``.
 Person-level deviations are stored divided by a common scale ``g`` (argument ``dev``
@@ -27,6 +30,9 @@ with ``g``; see ``Relations``): the true deviation is ``dev * g``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ptce_sim.world.kernels import cache_guard as _cache_guard
 from ptce_sim.world.kernels.pole_month import (
     cooperating,
     dissatisfied_all,
@@ -113,3 +119,6 @@ __all__ = [
     "trusted_component",
     "turnover",
 ]
+
+# Before any kernel is called (numba reads its cache at the first call).
+_cache_guard.guard(Path(turnover._cache._cache_path))

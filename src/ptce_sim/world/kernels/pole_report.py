@@ -74,6 +74,7 @@ def observe(
     n_kinds,
     live_rows,
     pt_members,
+    pt_cost,
     pole_of,
     stats,
     acc,
@@ -82,14 +83,8 @@ def observe(
     pole_time,
     volunteer_fte,
 ):  # pragma: no cover - compiled
-    """End of the month's pole phases (see the module docstring).
-
-    The time members give to their formal pole includes their joint projects' time,
-    ``shared @ cost[active]``, which numpy computes with BLAS: that product is left to
-    the caller. Returns (whether a formal or vegetating pole lives, whether the caller
-    must finish the FTE share, the time without joint projects, the formal members'
-    FTE, ``shared``, ``active``, whether any ``shared`` count is > 0).
-    """
+    """End of the month's pole phases (see the module docstring). Returns whether a
+    formal or vegetating pole lives."""
     alive = np.empty(n_poles, dtype=np.int64)
     na = 0
     nmem = 0
@@ -178,19 +173,28 @@ def observe(
     # Summary accumulators (formal and vegetating poles).
     acc[A_MONTH_FTE_SHARE] = np.nan
     if n_formal == 0:
-        return False, False, 0.0, 0.0, shared, active, any_shared
+        return False
     acc[A_FORMAL_POLE_MONTHS] += n_formal
     for a in range(na):
         if formal[a]:
             formal_size_months[ints[alive[a], SIZE]] += 1
     if nf == 0:
-        return True, False, 0.0, 0.0, shared, active, any_shared
+        return True
     for j in range(n_kinds):
         member_months_by_kind[j] += by_kind[j]
     acc[A_MARKET_MEMBER_REVENUE] += market_revenue / 12.0
+    # Time members give to the pole: pole activities, volunteer animation, and the
+    # participants' time in the active projects shared with their formal pole (summed
+    # in row order: the same on every machine, unlike a BLAS dot product).
     time = nf * pole_time
     time += volunteers
-    return True, True, time, fte_sum, shared, active, any_shared
+    if any_shared:
+        joint = 0.0
+        for k in range(len(active)):
+            joint += shared[k] * pt_cost[active[k]]
+        time += joint
+    fte_share(acc, stats, time, fte_sum)
+    return True
 
 
 @njit(cache=True)

@@ -110,8 +110,8 @@ def pole_month(
     for one new pole per successful project (``PoleTable.reserve``), ``ledger_rows``
     room for one row per pole.
 
-    Returns (the number of poles, ledger rows written, and what
-    ``pole_report.observe`` returns for the caller to finish).
+    Returns (the number of poles, ledger rows written, whether a formal or vegetating
+    pole lives).
     """
     joint_revenue = outcomes(
         due,
@@ -217,7 +217,7 @@ def pole_month(
         omega,
         successes,
     )
-    any_formal, finish, time, fte_sum, shared, active, any_shared = observe(
+    any_formal = observe(
         size,
         ints,
         floats,
@@ -232,6 +232,7 @@ def pole_month(
         n_kinds,
         live_rows,
         pt_members,
+        pt_cost,
         pole_of,
         stats,
         acc,
@@ -240,4 +241,4 @@ def pole_month(
         mp[M_POLE_TIME],
         mp[M_VOLUNTEER_FTE],
     )
-    return size, nrows, any_formal, finish, time, fte_sum, shared, active, any_shared
+    return size, nrows, any_formal
