@@ -27,14 +27,13 @@ from collections.abc import Callable
 from importlib.metadata import version
 from typing import Any
 
-#: Methods timed by ``--profile``: (module, class, method names). A month is two compiled
-#: calls (``start_of_month``: turnover, partner search, collective offers;
-#: ``end_of_month``: outcomes, trust, learning, the poles) and Python around them.
+#: Methods timed by ``--profile``: (module, class, method names). A month is one compiled
+#: call (``simulate_month``: phases 2-9 and the metrics' values) and Python around it.
 PHASES = (
     (
         "ptce_sim.world.model",
         "TerritoryModel",
-        ("apply_policies", "start_of_month", "end_of_month"),
+        ("apply_policies", "simulate_month"),
     ),
     ("ptce_sim.world.poles", "PoleRegistry", ("events", "after_month")),
     ("ptce_sim.world.metrics", "MetricRecorder", ("record",)),

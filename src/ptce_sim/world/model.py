@@ -33,7 +33,7 @@ from ptce_sim.rules import cooperation as coop
 from ptce_sim.rules import trust as trust_rule
 from ptce_sim.world.agents import Organisation
 from ptce_sim.world.kernels import month as month_kernels
-from ptce_sim.world.metrics import MetricRecorder
+from ptce_sim.world.metrics import SNAPSHOT, MetricRecorder
 from ptce_sim.world.poles import PoleRegistry
 from ptce_sim.world.projects import DEFAULT_WIDTH, ProjectTable
 from ptce_sim.world.relations import Relations
@@ -220,16 +220,15 @@ class TerritoryModel(mesa.Model):
         docstring and ``docs/odd.md``):
 
         1. policies and events (here, in Python);
-        2. turnover, 3. partner search, collective offers (:meth:`start_of_month`);
-        4. project outcomes, 5. trust, 6. learning, 7-9. the poles (:meth:`end_of_month`);
-        10. data collection.
+        2-9. turnover, partner search, outcomes, trust, learning, the poles
+           (:meth:`simulate_month`, one compiled call);
+        10. data collection (the metrics' values are computed in that call).
         """
         self.month = t = self.steps - 1
         self.counts = MonthCounts()
         self.apply_policies(t)
         self.poles.events()
-        self.start_of_month(t)
-        self.end_of_month(t)
+        self.simulate_month(t)
         self.recorder.record(self, t)
 
     # -- phases --------------------------------------------------------------------------
@@ -256,19 +255,31 @@ class TerritoryModel(mesa.Model):
                 self._derive_search_weights()
             self.derived = Derived(self)
 
-    def start_of_month(self, t: int) -> None:
-        """Phases 2-3, compiled (``kernels.month.month_start``): vacancies run out and
-        persons leave (uniforms for every person slot, whatever its state:
-        ``rules/turnover.py``); partners are searched and the projects agreed on both
-        sides start; formal poles answer collective tenders."""
+    def simulate_month(self, t: int) -> None:
+        """Phases 2-9 and the month's metrics, compiled (``kernels.month.month``):
+
+        2. turnover: vacancies run out (newcomers arrive), then persons leave (uniforms
+           for every person slot, whatever its state: ``rules/turnover.py``);
+        3. partner search, and the projects agreed on both sides start; formal poles
+           answer collective tenders;
+        4. projects that end this month succeed or fail; participants gain;
+        5. outcomes change person trust (only persons still in post, and the same
+           persons, carry the experience); organisation trust follows; relaxation;
+        6. realised returns update perceived return; aspiration follows;
+        7-9. the poles: membership and dues, the cells' budget, the lifecycle
+           (``PoleRegistry``).
+        """
         d = self.derived
         pt = self.projects
         rel = self.relations
         c = self.counts
+        orgs = self.orgs
         poles = self.poles
         poles.check_tender_width()
-        pt._grow(pt.size + self.orgs.n + poles.state.size)  # one per searcher and pole
-        c.arrived, c.departed, c.ties_lost, size = month_kernels.month_start(
+        pt._grow(pt.size + orgs.n + poles.state.size)  # one per searcher and per pole
+        snapshot = np.empty(len(SNAPSHOT))
+        rec = self.recorder
+        result = month_kernels.month(
             poles.streams,
             t,
             self.present,
@@ -279,16 +290,22 @@ class TerritoryModel(mesa.Model):
             self.ess_slots,
             self.animation,
             self.catalyst,
-            self.orgs.time_budget,
+            self.institution,
+            orgs.kind,
+            orgs.is_market,
+            orgs.revenue,
+            orgs.fte,
+            orgs.time_budget,
+            orgs.alpha,
+            poles.ess_orgs(),
             self.time_used,
-            self.orgs.kind,
-            self.orgs.alpha,
             self.perceived_return,
+            self.aspiration,
+            self.pole_of,
             self.acquaintance,
             self.homophily,
             self.comp,
             self.sim,
-            self.pole_of,
             rel.theta,
             rel.tau0,
             rel.scaled,
@@ -297,6 +314,7 @@ class TerritoryModel(mesa.Model):
             rel.best_dev,
             rel.sum_dev,
             rel.history,
+            rel.mark,
             d.turnover,
             d.search,
             d.search_draws,
@@ -310,92 +328,43 @@ class TerritoryModel(mesa.Model):
             d.fpar,
             d.ipar,
             d.tender,
-            pt.size,
-            pt.kind,
-            pt.members,
-            pt.slots,
-            pt.gens,
-            pt.start,
-            pt.end,
-            pt.cost,
-            pt.nominal_cost,
-            pt.fit,
-            pt.comp,
-            pt.active,
-            c.started,
-            c.pair_stats,
-            *poles.start_args(),
-        )
-        pt.commit(size - pt.size)
-
-    def end_of_month(self, t: int) -> None:
-        """Phases 4-9, compiled (``kernels.month.month_end``): projects that end this
-        month succeed or fail and participants gain; outcomes change person trust,
-        organisation trust follows, relaxation (only persons still in post, and the
-        same persons, carry the experience); realised returns update perceived return
-        and aspiration; then the poles (``PoleRegistry``)."""
-        d = self.derived
-        pt = self.projects
-        rel = self.relations
-        c = self.counts
-        orgs = self.orgs
-        poles = self.poles
-        pt.n_live, result = month_kernels.month_end(
-            poles.streams,
-            t,
-            pt.live,
-            pt.n_live,
-            pt.active,
-            pt.end,
-            pt.start,
-            pt.kind,
-            pt.members,
-            pt.slots,
-            pt.gens,
-            pt.cost,
-            pt.nominal_cost,
-            pt.fit,
-            pt.comp,
-            pt.success,
-            self.present,
-            self.gen,
-            self.is_leader,
-            self.animation,
-            self.institution,
-            orgs.kind,
-            orgs.is_market,
-            orgs.revenue,
-            orgs.fte,
-            orgs.time_budget,
-            orgs.alpha,
-            poles.ess_orgs(),
-            self.time_used,
-            self.perceived_return,
-            self.aspiration,
-            self.pole_of,
-            self.homophily,
-            rel.tau0,
-            rel.best_dev,
-            rel.sum_dev,
-            rel.theta,
-            rel.history,
-            rel.scaled,
-            rel.scale,
-            rel.tie,
-            rel.mark,
             float(self.personal_weight),
             d.values,
             d.coef,
             rel.kernel_params(),
             d.learning,
             poles.any_formal,
-            self.revenue_gains[t % 12],
+            pt.size,
+            pt.live,
+            pt.n_live,
+            pt.kind,
+            pt.members,
+            pt.slots,
+            pt.gens,
+            pt.start,
+            pt.end,
+            pt.cost,
+            pt.nominal_cost,
+            pt.fit,
+            pt.comp,
+            pt.active,
+            pt.success,
+            c.started,
             c.completed,
             c.succeeded,
-            *poles.end_args(),
+            c.pair_stats,
+            self.revenue_gains,
+            snapshot,
+            self.fte_total,
+            self.market_revenue,
+            rec.data,
+            rec.column_index["started"],
+            *poles.month_args(),
         )
+        c.arrived, c.departed, c.ties_lost, pt.size, pt.n_live, *pole_result = result
         rel.relax_scale()
-        poles.after_month(result)
+        poles.after_month(pole_result)
+        self.__dict__["_snapshot"] = (self.steps, snapshot)  # metrics.month_snapshot
 
     # -- helpers --------------------------------------------------------------------------
     def _derive_search_weights(self) -> None:

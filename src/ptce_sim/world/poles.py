@@ -163,16 +163,10 @@ class PoleRegistry:
                 "scenario, not in a policy"
             )
 
-    def start_args(self) -> tuple[Any, ...]:
-        """The poles' arguments of ``kernels.month.month_start`` (collective offers,
-        projects credited to their pole)."""
-        state = self.state
-        return (state.size, state.ints, state.members, self.acc, self.formal_pole_kinds)
-
-    def end_args(self) -> tuple[Any, ...]:
-        """The poles' arguments of ``kernels.month.month_end`` (the pole block), with
-        room made for what the month can add: a new pole per successful project (at
-        most one per organisation), a ledger row per pole."""
+    def month_args(self) -> tuple[Any, ...]:
+        """The poles' arguments of ``kernels.month.month``, with room made for what the
+        month can add: a new pole per successful project (at most one per
+        organisation), a ledger row per pole."""
         m = self.model
         state = self.state
         state.reserve(m.orgs.n)
@@ -199,11 +193,12 @@ class PoleRegistry:
             self.acc,
             self._ledger_buf,
             self.stats_array,
+            self.formal_pole_kinds,
             self.member_months_by_kind,
             self.formal_size_months,
         )
 
-    def after_month(self, result: tuple[int, int, bool]) -> None:
+    def after_month(self, result: list[Any]) -> None:
         """Take in what the pole block returned: the number of poles (views for the new
         ones), ledger rows written, whether a formal or vegetating pole lives."""
         size, rows, self.any_formal = result
