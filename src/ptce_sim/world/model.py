@@ -48,6 +48,7 @@ class MonthCounts:
     """Event counters of the current month, reset at the start of each step."""
 
     __slots__ = (
+        "_kinds",
         "arrived",
         "completed",
         "departed",
@@ -58,12 +59,18 @@ class MonthCounts:
     )
 
     def __init__(self) -> None:
-        kinds = np.zeros((3, N_KINDS), dtype=np.int64)
-        self.started, self.completed, self.succeeded = kinds
+        self._kinds = np.zeros((3, N_KINDS), dtype=np.int64)
+        self.started, self.completed, self.succeeded = self._kinds
+        self.pair_stats = np.zeros(2)  # sum of H over initiator-partner pairs started, pairs
+        self.reset()
+
+    def reset(self) -> None:
+        """Zero every counter (in place: the arrays are the kernels' arguments)."""
+        self._kinds[:] = 0
+        self.pair_stats[:] = 0.0
         self.departed = 0
         self.arrived = 0
         self.ties_lost = 0
-        self.pair_stats = np.zeros(2)  # sum of H over initiator-partner pairs started, pairs
 
     @property
     def pair_homophily(self) -> float:
@@ -205,7 +212,10 @@ class TerritoryModel(mesa.Model):
         self.relations = Relations(self.homophily, self.present, self.params.trust)
 
         width = max(DEFAULT_WIDTH, cp.max_partners + 1, self.params.poles.tender_size)
-        self.projects = ProjectTable(width=width)
+        # About one project starts per four organisation-months in the reference
+        # territory: room for that from the start saves the table's doublings.
+        capacity = max(256, n * self.params.run.steps // 4)
+        self.projects = ProjectTable(capacity=capacity, width=width)
         self.counts = MonthCounts()
         self.revenue_gains = np.zeros((12, n))  # ring buffer of monthly revenue from projects
         self.fte_total = float(orgs.fte.sum())
@@ -225,7 +235,7 @@ class TerritoryModel(mesa.Model):
         10. data collection (the metrics' values are computed in that call).
         """
         self.month = t = self.steps - 1
-        self.counts = MonthCounts()
+        self.counts.reset()
         self.apply_policies(t)
         self.poles.events()
         self.simulate_month(t)

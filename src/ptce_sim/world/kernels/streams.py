@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, types
+from numba.core.typing.typeof import typeof_impl
 from numba.experimental import structref
 
 
@@ -47,6 +48,13 @@ class Streams(structref.StructRefProxy):
 _GENERATOR = types.NumPyRandomGeneratorType("NumPyRandomGeneratorType")
 _TYPE = StreamsType([(name, _GENERATOR) for name in BOXED])
 structref.define_boxing(StreamsType, Streams)
+
+
+@typeof_impl.register(Streams)
+def _typeof_streams(val: Streams, c: object) -> StreamsType:
+    """The box's numba type, read directly: numba's generic lookup first tries the
+    object as a buffer (a failed ``memoryview``), which doubled the cost of a call."""
+    return val._type
 
 
 @njit(cache=True)
