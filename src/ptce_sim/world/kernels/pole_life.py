@@ -342,7 +342,10 @@ def lifecycle(
             continue
         size = ints[q, SIZE]
         idx = members[q, :size]
-        trust = mean_trust(idx, tau0, best_dev, theta, history, omega) if size >= 2 else 0.0
+        # The members' mean trust, computed when a decision reads it (a leaderless or
+        # informal pole, a pole at risk): nothing in this iteration changes it.
+        trust = 0.0
+        known = size < 2  # below two members the mean trust is 0
         # Leadership: the leader left (or never was): a successor among the persons in
         # post of the ESS members, with the succession probability.
         if ints[q, LEADER_ORG] >= 0:
@@ -354,6 +357,8 @@ def lifecycle(
         if ints[q, LEADER_ORG] < 0:
             cands = leader_candidates(idx, present, ess)
             nc = len(cands)
+            if not known:
+                trust, known = mean_trust(idx, tau0, best_dev, theta, history, omega), True
             prob = succession_probability(trust, floats[q, F_INSTITUTION], lp)
             u = rng.random()
             if nc > 0 and u < prob:
@@ -368,6 +373,8 @@ def lifecycle(
             for r in range(size):
                 buf[r] = dues_table[idx[r]]
             dues = np_sum(buf, 0, size)
+            if not known:
+                trust, known = mean_trust(idx, tau0, best_dev, theta, history, omega), True
             eligible = formalisation_eligible(size, trust, has_leader, pledge(dues, lp), lp)
             # Not eligible: the hazard is 0 and no draw can be below it.
             if eligible and u_form[q] < formalisation_hazard(True, catalyst, lp):
@@ -394,6 +401,8 @@ def lifecycle(
         veg = 0 if ints[q, VEGETATING_SINCE] < 0 else t - ints[q, VEGETATING_SINCE]
         idle = ints[q, IDLE_MONTHS]
         at_risk = size < lp[P_MIN_SIZE] or idle >= lp[P_IDLE_LIMIT]
+        if at_risk and not known:
+            trust, known = mean_trust(idx, tau0, best_dev, theta, history, omega), True
         cause = death_cause(
             floats[q, F_CASH],
             veg,
