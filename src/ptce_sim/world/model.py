@@ -1,8 +1,10 @@
 """The Mesa model of one territory (ODD §3 for the schedule).
 
-``TerritoryModel.step()`` lists the phases of a month in order; each phase is a short
-method that gathers state, calls a rule from ``ptce_sim.rules`` and writes back. Updates
-within a phase are synchronous: everyone decides on last month's state.
+``TerritoryModel.step()`` lists the parts of a month in order: policies and events in
+Python, then phases 2-9 and the metrics' values in one compiled call
+(:meth:`TerritoryModel.simulate_month`, ``kernels/month.py``, which chains one kernel
+per phase, each applying the equations of ``ptce_sim.rules``), then the recorder.
+Updates within a phase are synchronous: everyone decides on last month's state.
 
 Phases of a month (mirrored in ``docs/odd.md``):
 
@@ -17,8 +19,9 @@ Phases of a month (mirrored in ``docs/odd.md``):
 9. pole lifecycle: leadership, formalisation, vegetation, death, emergence;
 10. data collection (named metrics, ``ptce_sim.world.metrics``).
 
-Phases 7-9 live in ``ptce_sim.world.poles`` (rules: ``rules/poles.py``, ``rules/funding.py``);
-collective offers (tenders answered by formal poles) start right after phase 3.
+Phases 7-9 keep their state in ``ptce_sim.world.poles`` (rules: ``rules/poles.py``,
+``rules/funding.py``); collective offers (tenders answered by formal poles) start right
+after phase 3.
 """
 
 from __future__ import annotations
@@ -115,7 +118,7 @@ class Derived:
         self.slot_draws = int(cp.max_partners) + 1
         n = model.orgs.n
         #: uniforms per searcher: kind, n candidate keys, partners, m choice keys,
-        #: duration, one per participant, acceptance order (partnering.py)
+        #: duration, one per participant, acceptance order (kernels/search.py)
         self.search_draws = 1 + n + 1 + self.m + 1 + self.slot_draws + 1
         self.coef = np.array(
             [

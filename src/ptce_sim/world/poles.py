@@ -1,19 +1,20 @@
-"""Phases 7-9 for poles: membership, dues, the animation cell's budget, and the lifecycle.
+"""The poles of a territory: their state, the pole-dependent arrays other phases read,
+and what the pole phases report.
 
 The equations are in ``rules/poles.py`` and ``rules/funding.py``. ``PoleRegistry`` keeps
 the state of every pole of a territory in a :class:`~ptce_sim.world.pole_state.PoleTable`
-(one row per pole, dead ones included) and writes the pole-dependent arrays the other
-phases read: ``model.pole_of``, ``model.animation``, ``model.institution`` (per
-organisation) and the catalyst flags. The phases are split by responsibility:
-membership and the hooks the model calls here; the cell's budget and collective offers
-in ``world/pole_budget.py``; the lifecycle in ``world/pole_lifecycle.py``; metrics,
-summaries' accumulators and the per-pole table in ``world/pole_records.py``.
+(one row per pole, dead ones included); the pole phases (7: membership and dues, 8:
+the cells' budget, 9: the lifecycle, and collective offers after the partner search)
+run compiled inside the month's kernel (``kernels/month.py``, ``kernels/pole_*.py``),
+which reads and writes the table and the per-organisation arrays the other phases read
+(``model.pole_of``, ``model.animation``, ``model.institution``). The registry gathers
+the poles' arguments of that kernel and takes in what it returns; the per-pole table is
+in ``world/pole_records.py``.
 
 Why compiled, and on a table: a month has a few living poles, and their decisions are
 scalar; in Python, one object per pole and a few numpy calls per decision cost more
-than the rest of the model. Each phase is one compiled call (``world/kernels/pole_*.py``)
-that reads and writes the table in place and draws from the model's ``poles`` and
-``funding`` streams itself, when and in the order the decisions need them
+than the rest of the model. The kernels draw from the model's ``poles`` and
+``funding`` streams themselves, when and in the order the decisions need them
 (``kernels.streams``): the draws are the ones the Python version made.
 
 Every euro that enters or leaves a cell is written to the table's ledger (cumulative by

@@ -39,7 +39,7 @@ from ptce_sim.world.kernels.pole_report import A_MONTH_INCOME_TOTAL, A_MONTH_PUB
 from ptce_sim.world.kernels.poles import homophily_with
 from ptce_sim.world.kernels.sums import np_sum
 
-#: Entries of the cell parameter vector (``pole_budget.cell_params``).
+#: Entries of the cell parameter vector (``pole_params.cell_params``).
 CELL_PARAMS: tuple[str, ...] = (
     "la_subsidy",
     "la_renewal",
@@ -194,7 +194,7 @@ def budget(
     acc,
     ledger_rows,
 ):  # pragma: no cover - compiled
-    """Phase 8 (``pole_budget.budget``): each formal or vegetating pole's income by
+    """Phase 8: each formal or vegetating pole's income by
     source, its cell's cost and cash, staffing and volunteer; one ledger row each
     (written into ``ledger_rows``, at least as long as the living poles). The month's
     income by source goes to ``month_income``, its total and public part to ``acc``.

@@ -63,7 +63,7 @@ INFORMAL, FORMAL, VEGETATING, DEAD = 0, 1, 2, 3
 DEDICATED, DELEGATED = 1, 2
 FUNDING, TRUST_COLLAPSE, LEADER_LOSS, MEMBERSHIP_EROSION = 0, 1, 2, 3
 
-#: Entries of the lifecycle parameter vector (``pole_lifecycle.lifecycle_params``).
+#: Entries of the lifecycle parameter vector (``pole_params.lifecycle_params``).
 LIFECYCLE_PARAMS: tuple[str, ...] = (
     "succession_rate",
     "succession_support",
@@ -323,7 +323,7 @@ def lifecycle(
     omega,
     successes,
 ):  # pragma: no cover - compiled
-    """Phase 9 (``pole_lifecycle.lifecycle``): for each living pole in id order,
+    """Phase 9: for each living pole in id order,
     leadership, formalisation, vegetation, institutionalisation, idleness and death;
     then new poles emerge from this month's successful teams (``successes``).
 

@@ -1,4 +1,4 @@
-"""Inner loops of the pole phases (``world/poles.py``): attributing projects to poles,
+"""Inner loops of the pole phases (``kernels/pole_*.py``): attributing projects to poles,
 mean member trust, dissatisfaction, joining, leader candidates, emergence."""
 
 from __future__ import annotations
