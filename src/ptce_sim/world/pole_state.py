@@ -179,7 +179,8 @@ class PoleTable:
         self.members[rows] = -1
 
     def add(self, founder: int, formed: int, members: NDArray[np.int64]) -> int:
-        """A new informal pole of ``members``; returns its id."""
+        """A new informal pole of ``members``; returns its id. (In a run, poles form
+        inside the lifecycle kernel, which fills a reserved blank row the same way.)"""
         self.reserve(1)
         q = self.size
         row = self.ints[q]
@@ -189,22 +190,6 @@ class PoleTable:
         self.members[q, : len(members)] = members
         self.size += 1
         return q
-
-    def append_member(self, q: int, org: int) -> None:
-        k = self.ints[q, _INT["size"]]
-        self.members[q, k] = org
-        self.ints[q, _INT["size"]] = k + 1
-
-    def remove_member(self, q: int, org: int) -> None:
-        """Take ``org`` out of pole ``q``'s members; the others keep their order."""
-        k = int(self.ints[q, _INT["size"]])
-        row = self.members[q]
-        at = np.flatnonzero(row[:k] == org)
-        if len(at) == 0:
-            return
-        row[at[0] : k - 1] = row[at[0] + 1 : k].copy()
-        row[k - 1] = -1
-        self.ints[q, _INT["size"]] = k - 1
 
     def column(self, name: str) -> NDArray[np.int64] | NDArray[np.float64]:
         """One field of every pole (a view of the first ``size`` rows)."""
