@@ -46,20 +46,46 @@ def refresh_pair(a, b, dev, g, present, best_dev, sum_dev):  # pragma: no cover 
 
 
 @njit(cache=True)
+def present_slots(present):  # pragma: no cover - compiled
+    """Per organisation, its present person slots in increasing order, and how many."""
+    n = present.shape[0]
+    slots = np.empty((n, S), dtype=np.int64)
+    count = np.zeros(n, dtype=np.int64)
+    for b in range(n):
+        for u in range(S):
+            if present[b, u]:
+                slots[b, count[b]] = u
+                count[b] += 1
+    return slots, count
+
+
+@njit(cache=True)
 def refresh_rows(orgs, dev, g, present, best_dev, sum_dev):  # pragma: no cover - compiled
     """Recompute ``best_dev`` and ``sum_dev`` for every block touching ``orgs``.
 
     As the numpy version: rows are written first, then columns (the column write wins
-    where two refreshed organisations meet).
+    where two refreshed organisations meet). Each block is :func:`_block`, with the
+    present slots listed once for all blocks (same pairs, same order).
     """
     k = len(orgs)
     n = best_dev.shape[0]
+    slots, count = present_slots(present)
     best = np.empty((k, n))
     total = np.empty((k, n))
     for r in range(k):
         a = orgs[r]
         for b in range(n):
-            best[r, b], total[r, b] = _block(a, b, dev, g, present)
+            hi = -np.inf
+            tot = 0.0
+            for i in range(count[a]):
+                p = a * S + slots[a, i]
+                for j in range(count[b]):
+                    d = dev[p, b * S + slots[b, j]] * g
+                    tot += d
+                    if d > hi:
+                        hi = d
+            best[r, b] = 0.0 if hi == -np.inf else hi
+            total[r, b] = tot
     for r in range(k):
         a = orgs[r]
         for b in range(n):
