@@ -218,6 +218,31 @@ def death_cause(cash, vegetating, size, idle, leaderless, trust, lp):  # pragma:
 
 
 @njit(cache=True)
+def living_members(ints, members, n_poles):  # pragma: no cover - compiled
+    """The living poles (ids, ascending) and their members concatenated, in pole order
+    and joining order, with the offsets of each pole's members (pole ``a`` of ``alive``
+    has ``flat[offsets[a]:offsets[a + 1]]``): the layout of the batched pole kernels."""
+    alive = np.empty(n_poles, dtype=np.int64)
+    na = 0
+    nmem = 0
+    for q in range(n_poles):
+        if ints[q, STATUS] != DEAD:
+            alive[na] = q
+            na += 1
+            nmem += ints[q, SIZE]
+    flat = np.empty(nmem, dtype=np.int64)
+    offsets = np.zeros(na + 1, dtype=np.int64)
+    k = 0
+    for a in range(na):
+        q = alive[a]
+        for r in range(ints[q, SIZE]):
+            flat[k] = members[q, r]
+            k += 1
+        offsets[a + 1] = k
+    return alive[:na], flat, offsets
+
+
+@njit(cache=True)
 def remove_member(
     ints, members, q, org, pole_of, dissatisfied, patience, unpaid
 ):  # pragma: no cover - compiled

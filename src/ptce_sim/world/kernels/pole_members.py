@@ -23,6 +23,7 @@ from ptce_sim.world.kernels.pole_life import (
     STARTED,
     STATUS,
     VEGETATING,
+    living_members,
     remove_member,
 )
 from ptce_sim.world.kernels.pole_month import dissatisfied_all, membership_month, pole_matrix
@@ -139,27 +140,15 @@ def membership(
     organisations outside every pole consider joining one (``kernels.poles.joining``),
     and join the best when its value is positive."""
     rng = streams.poles
-    alive = np.empty(n_poles, dtype=np.int64)
-    na = 0
-    nmem = 0
-    for q in range(n_poles):
-        if ints[q, STATUS] != DEAD:
-            alive[na] = q
-            na += 1
-            nmem += ints[q, SIZE]
+    alive, flat, offsets = living_members(ints, members, n_poles)
+    na = len(alive)
+    nmem = len(flat)
     if na == 0:
         return
-    flat = np.empty(nmem, dtype=np.int64)
-    offsets = np.zeros(na + 1, dtype=np.int64)
-    paying_pole = np.zeros(na, dtype=np.bool_)
-    k = 0
+    paying_pole = np.empty(na, dtype=np.bool_)
     for a in range(na):
-        q = alive[a]
-        for r in range(ints[q, SIZE]):
-            flat[k] = members[q, r]
-            k += 1
-        offsets[a + 1] = k
-        paying_pole[a] = ints[q, STATUS] == FORMAL or ints[q, STATUS] == VEGETATING
+        status = ints[alive[a], STATUS]
+        paying_pole[a] = status in (FORMAL, VEGETATING)
     unhappy = dissatisfied_all(flat, offsets, homophily, perceived, aspiration, alpha, tolerance)
     u_patience = rng.integers(patience_range[0], patience_range[1] + 1, size=nmem)
     leave, paying = membership_month(
@@ -199,16 +188,11 @@ def membership(
     if nc == 0:
         return
     # The living poles' members after the departures, as the joining kernel takes them.
-    k = 0
+    _, flat, offsets = living_members(ints, members, n_poles)
     informal = np.empty(na, dtype=np.bool_)
     for a in range(na):
-        q = alive[a]
-        for r in range(ints[q, SIZE]):
-            flat[k] = members[q, r]
-            k += 1
-        offsets[a + 1] = k
-        informal[a] = ints[q, STATUS] == INFORMAL
-    matrix, sizes = pole_matrix(flat[:k], offsets, n)
+        informal[a] = ints[alive[a], STATUS] == INFORMAL
+    matrix, sizes = pole_matrix(flat, offsets, n)
     joined = joining(
         considering[:nc],
         matrix,

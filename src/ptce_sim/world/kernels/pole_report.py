@@ -14,7 +14,6 @@ import numpy as np
 from numba import njit
 
 from ptce_sim.world.kernels.pole_life import (
-    DEAD,
     F_CASH,
     F_FTE,
     F_INSTITUTION,
@@ -27,6 +26,7 @@ from ptce_sim.world.kernels.pole_life import (
     VEGETATING,
     VOLUNTEER,
     animation_intensity,
+    living_members,
 )
 from ptce_sim.world.kernels.pole_month import month_end
 
@@ -85,16 +85,9 @@ def observe(
 ):  # pragma: no cover - compiled
     """End of the month's pole phases (see the module docstring). Returns whether a
     formal or vegetating pole lives."""
-    alive = np.empty(n_poles, dtype=np.int64)
-    na = 0
-    nmem = 0
-    for q in range(n_poles):
-        if ints[q, STATUS] != DEAD:
-            alive[na] = q
-            na += 1
-            nmem += ints[q, SIZE]
-    flat = np.empty(nmem, dtype=np.int64)
-    offsets = np.zeros(na + 1, dtype=np.int64)
+    alive, flat, offsets = living_members(ints, members, n_poles)
+    na = len(alive)
+    nmem = len(flat)
     anim = np.empty(na)
     inst = np.empty(na)
     formal = np.zeros(na, dtype=np.bool_)
@@ -106,14 +99,9 @@ def observe(
     cell_cash = 0.0
     paying = 0
     volunteers = 0.0
-    k = 0
     for a in range(na):
         q = alive[a]
         size = ints[q, SIZE]
-        for r in range(size):
-            flat[k + r] = members[q, r]
-        k += size
-        offsets[a + 1] = k
         status = ints[q, STATUS]
         anim[a] = animation_intensity(
             status, floats[q, F_FTE], ints[q, VOLUNTEER] >= 0, ints[q, LEADER_ORG] >= 0, lp
