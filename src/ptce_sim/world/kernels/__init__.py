@@ -4,12 +4,18 @@ Why compiled: a month touches a few hundred small index sets; as numpy calls eac
 more in call overhead than in arithmetic (a run took ~0.6 s, almost all overhead). These
 kernels do the same arithmetic as the pure-numpy rules in ``ptce_sim.rules`` — the
 equations and their docstrings live there, and the tests check the kernels against
-them — in plain loops, one call per phase.
+them — in plain loops. A month is one call (``month``), which chains one kernel per
+phase in the order of the schedule.
 
-One module per concern: ``relations`` (trust blocks, newcomers and leavers, relaxation),
-``projects`` (turnover, project completion, trust from outcomes, learning), ``stats``
-(the monthly metrics), ``poles`` and ``pole_month`` (the pole phases), ``sums`` (numpy's
-summation order). Everything is re-exported here: callers write ``kernels.turnover``.
+One module per concern: ``month`` (the month), ``search`` (partner search),
+``projects`` (turnover, project completion, trust from outcomes, learning),
+``relations`` (trust blocks, newcomers and leavers, relaxation), ``stats`` (the monthly
+metrics), ``pole_step`` (the pole block), ``pole_members``, ``pole_cell``, ``pole_life``
+and ``pole_report`` (the pole phases), ``poles`` and ``pole_month`` (their inner loops),
+``sums`` (numpy's summation order), ``streams`` (the random streams, boxed) and
+``cache_guard``. The per-concern kernels the Python side and the tests call are
+re-exported here (``kernels.turnover``); the modules of the month's chain are imported
+by name (``from ptce_sim.world.kernels import month``).
 
 Rules of this package:
 

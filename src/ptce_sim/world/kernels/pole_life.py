@@ -246,7 +246,7 @@ def living_members(ints, members, n_poles):  # pragma: no cover - compiled
 def remove_member(
     ints, members, q, org, pole_of, dissatisfied, patience, unpaid
 ):  # pragma: no cover - compiled
-    """``PoleRegistry._remove_member``: ``org`` leaves pole ``q`` (the other members keep
+    """``org`` leaves pole ``q`` (the other members keep
     their order); its membership books close; it stops leading or volunteering."""
     k = ints[q, SIZE]
     at = -1
@@ -275,7 +275,7 @@ def remove_member(
 def die(
     ints, floats, members, q, cause, t, pole_of, dissatisfied, patience, unpaid
 ):  # pragma: no cover - compiled
-    """``PoleRegistry._die``: pole ``q`` dies of ``cause`` in month ``t``; its members
+    """Pole ``q`` dies of ``cause`` in month ``t``; its members
     leave it."""
     ints[q, STATUS] = DEAD
     ints[q, DIED] = t

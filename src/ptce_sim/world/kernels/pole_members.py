@@ -135,7 +135,7 @@ def membership(
     pole_time,
     value_premium,
 ):  # pragma: no cover - compiled
-    """Phase 7 (``PoleRegistry.membership``): dissatisfied members count their months
+    """Phase 7: dissatisfied members count their months
     and leave after their patience (or after unpaid dues, with ``exclusion``); then
     organisations outside every pole consider joining one (``kernels.poles.joining``),
     and join the best when its value is positive."""

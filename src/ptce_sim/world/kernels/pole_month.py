@@ -52,7 +52,7 @@ def membership_month(
     patience,
     unpaid,
 ):  # pragma: no cover - compiled
-    """The membership books of every living pole for one month (``PoleRegistry.membership``).
+    """The membership books of every living pole for one month (phase 7).
 
     Per organisation (an organisation is in one pole at most): ``dissatisfied`` counts
     its consecutive dissatisfied months, ``patience`` is the patience drawn when the

@@ -38,7 +38,7 @@ def joint_pole(members, r, pole_of, pol):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def joint_poles(members, pole_of):  # pragma: no cover - compiled
-    """``PoleRegistry.joint_poles``: for project rows ``members`` (-1 padded), the pole in
+    """For project rows ``members`` (-1 padded), the pole in
     which at least two participants are members (the most represented one, first on
     ties), else -1."""
     k, w = members.shape
@@ -64,7 +64,7 @@ def pole_outcomes(
     phi,
     market_gain,
 ):  # pragma: no cover - compiled
-    """``PoleRegistry.outcomes`` for the due projects run in a pole (in project order):
+    """The due projects run in a pole (in project order):
     projects completed per pole, each formal pole's share of the joint revenue (and
     whether it has one), and the market gain accumulator after these projects."""
     n_poles = len(formal)
@@ -127,7 +127,7 @@ def homophily_with(homophily, idx):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def mean_trust(idx, tau0, best_dev, theta, history, omega):  # pragma: no cover - compiled
-    """``PoleRegistry.mean_trust``: mean effective trust over the member pairs that have
+    """A pole's mean member trust: mean effective trust over the member pairs that have
     cooperated (all distinct pairs when none has), in numpy's summation order."""
     k = len(idx)
     buf = np.empty(k * k)
