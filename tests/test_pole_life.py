@@ -152,6 +152,40 @@ def test_kernel_draws_are_numpys_and_advance_the_model_streams(seed: int) -> Non
     )
 
 
+@njit
+def _arrays_in_kernel(streams, team, k, w):  # pragma: no cover - compiled
+    a = streams.outcome.random(k)
+    b = streams.outcome.standard_normal((k, w))
+    c = streams.search.random((k, w))
+    d = streams.poles.integers(3, 7, size=k)
+    e = streams.poles.permutation(team)
+    f = streams.turnover.random((2, k, 3))
+    return a, b, c, d, e, f
+
+
+@pytest.mark.parametrize("k", [0, 1, 9, 40])
+def test_array_draws_in_a_kernel_are_numpys(k: int) -> None:
+    """The array draws the month's kernels make (uniform blocks, normals for payoff
+    noise, bounded integers for patience, permutations for tender teams), interleaved
+    over several streams, are numpy's, and leave each stream where numpy would."""
+    team = np.arange(100, 100 + max(k, 1), dtype=np.int64)
+    streams = make_streams(11)
+    got = _arrays_in_kernel(box_streams(streams), team, k, 8)
+    ref = make_streams(11)
+    expected = (
+        ref["outcome"].random(k),
+        ref["outcome"].standard_normal((k, 8)),
+        ref["search"].random((k, 8)),
+        ref["poles"].integers(3, 7, size=k),
+        ref["poles"].permutation(team),
+        ref["turnover"].random((2, k, 3)),
+    )
+    for x, y in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(x, y)
+    for name in ("outcome", "search", "poles", "turnover"):
+        assert streams[name].random() == ref[name].random(), name
+
+
 def test_streams_box_holds_the_models_generators() -> None:
     streams = make_streams(3)
     box = box_streams(streams)
