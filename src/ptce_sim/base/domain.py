@@ -64,3 +64,31 @@ MARKET_KINDS: tuple[OrgKind, ...] = (OrgKind.COOP, OrgKind.SIAE, OrgKind.FIRM)
 
 #: Maximum persons (boundary spanners) per organisation: the field says 1 to 3.
 MAX_PERSONS = 3
+
+
+class EventKind(IntEnum):
+    """What happened, in the event record of a run (``world/events.py``)."""
+
+    DEPARTURE = 0  # a person left its organisation (value: its ties lost)
+    ARRIVAL = 1  # a newcomer took a vacant post
+    PROJECT_STARTED = 2  # other: project id; code: project kind; value: participants
+    PROJECT_COMPLETED = 3  # other: project id; code: project kind; value: 1 success, 0 failure
+    POLE_FORMED = 4  # org: founder; value: members
+    POLE_FORMALISED = 5  # org: leader's organisation; code: governance; value: members
+    POLE_VEGETATING = 6
+    POLE_DIED = 7  # code: cause (rules.poles.CAUSES); value: members
+    POLE_JOINED = 8  # org joined the pole
+    POLE_LEFT = 9  # org left the pole; code: 0 dissatisfied, 1 excluded for unpaid dues
+    LEADER_LOST = 10  # the pole's leader left (org, person)
+    LEADER_FOUND = 11  # a successor leads the pole (org, person)
+    GRANT_WON = 12  # a call grant; value: € a month; code: months
+    GRANT_ENDED = 13
+    CELL_HIRED = 14  # value: the cell's FTE after
+    CELL_CUT = 15  # value: the cell's FTE after
+    SUBSIDY_STARTED = 16  # the local authority subsidises the cell; value: € a year
+    SUBSIDY_STOPPED = 17
+    INTERVENTION = 18  # an intervention from outside the model (web view, notebook)
+
+
+#: Integer columns of an event record (a ``value`` float goes with each).
+EVENT_FIELDS: tuple[str, ...] = ("month", "kind", "org", "person", "pole", "other", "code")

@@ -1,50 +1,11 @@
-r"""Cooperation: trust x values x perceived return (ODD §7.4, MODEL.md §4).
+"""The ``[cooperation]`` parameter group: partner search, project choice, success, gains
+and return learning (ODD §7.4), and the project-kind propensities of each organisation
+kind.
 
-Each month an organisation with free time and no vacancy searches with probability::
-
-    lambda = lambda_0 + lambda_A * A + lambda_E * E
-
-(``A``: its pole's animation intensity, ``E`` = 1 while a catalyst is active). It draws a
-project kind from the propensities of its own kind (:data:`KIND_PROPENSITY`), the pooling
-propensity raised to ``pi_pool * (1 + tau_P * A)`` because organising pooled skills, places,
-staff and purchases is the animation cell's main trade (renormalised; ``tau_P = 0`` leaves
-the kind's propensities as they are), then ``m`` candidates without replacement with
-weights::
-
-    w_ij = exp(-d_ij / l) + w_prev * [i and j cooperated before] + w_pole * [same pole] + w_0
-
-(acquaintances decaying with distance, previous partners, pole co-members, and a small
-random top-up ``w_0``). For candidate ``j`` and kind ``k``, organisation ``i`` scores::
-
-    S_ij = T_ij^gamma * Q_ij^(1 - gamma)
-    Q_ij = alpha_i * H_ij + (1 - alpha_i) * R_ij            values vs interest
-    H_ij = 1 - |v_i - v_j|_1 / 3                             value homophily
-    R_ij = B_ij / (B_ij + c_k * rho_0)                       perceived return on time
-    B_ij = fit_k(i, j) * rho_i * cbar_k                      expected benefit
-
-``rho_i`` is i's perceived return per FTE-month (learned, below), ``cbar_k`` the nominal
-monthly time cost of kind ``k`` and ``c_k = cbar_k * (1 - chi_A * A)`` the cost after the
-animation cell's help, ``rho_0`` the opportunity cost of an FTE-month. ``fit`` is the
-complementarity of competences for commercial and R&D projects (what j brings that i
-lacks), their similarity (Jaccard) for pooling, and the mean of both for strategic ones.
-
-A project starts when **both** sides score at least ``theta`` and have the time; partners
-are chosen by softmax on ``S`` (Gumbel top-k sampling, without replacement).
-
-On completion the project succeeds with probability::
-
-    p = logistic(b0 + b1 * sqrt(T_bar) + b2 * comp_bar + b3 * A)
-
-and each participant gains ``g = v_k * fit * cbar_k * D * rho_0 * eps`` on success (a share
-``f`` of it on failure), ``eps`` log-normal with mean 1. Its realised return on time
-``r = g / (c_k * D)`` feeds the perceived return and the aspiration::
-
-    rho <- (1 - lambda_r) * rho + lambda_r * r
-    a   <- (1 - mu) * a + mu * rho
-
-References: Klos & Nooteboom (2001) for partner choice combining trust and expected
-profit; SKIN (Gilbert, Ahrweiler & Pyka) for partner search; Levinthal (1991) for
-aspiration learning.
+The group is read by three phases, whose equations live in their own rule modules:
+``rules/search.py`` (phase 3: who searches, candidates, scores, partner choice),
+``rules/outcomes.py`` (phase 4: success and gains) and ``rules/learning.py`` (phase 6:
+perceived return and aspiration).
 """
 
 from __future__ import annotations
@@ -52,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from ptce_sim.base.domain import ProjectKind
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import param
 
@@ -389,159 +349,3 @@ class CooperationParams:
         return np.array(
             [self.value_commercial, self.value_pooling, self.value_strategic, self.value_rnd]
         )
-
-
-def kind_propensity(org_kind: ArrayLike, animation: ArrayLike, tilt: float) -> F:
-    """Project-kind propensities of each searcher (rows sum to 1), pooling tilted by ``A``.
-
-    Row ``i`` is ``KIND_PROPENSITY[kind_i]`` with its pooling entry multiplied by
-    ``1 + tilt * A_i``, renormalised. Why: members of an animated pole do not only meet more
-    partners, they are steered towards pooling (the cell runs the pooled services the field
-    survey found most sought: skills 79%, knowledge 76%, places 58%).
-    """
-    rows = KIND_PROPENSITY[np.asarray(org_kind, dtype=np.int64)].copy()
-    rows[:, ProjectKind.POOLING] *= 1.0 + tilt * np.asarray(animation, dtype=float)
-    return rows / rows.sum(axis=1, keepdims=True)
-
-
-def cumulative_propensity(kind: ArrayLike, animation: ArrayLike, tilt: float) -> F:
-    """Each organisation's cumulative kind propensities (:func:`kind_propensity`, then a
-    running sum); the last column is forced to exactly 1 so that a uniform draw always
-    picks a kind: the kind is the number of entries below the draw. The numpy reference
-    the compiled search (``kernels.search._kind_of``, one searcher at a time) is tested
-    against."""
-    cum = np.cumsum(kind_propensity(kind, animation, tilt), axis=1)
-    cum[:, -1] = 1.0
-    return cum
-
-
-def search_probability(animation: ArrayLike, catalyst: ArrayLike, p: CooperationParams) -> F:
-    """``lambda = lambda_0 + lambda_A * A + lambda_E * E``, clipped to [0, 1]."""
-    a = np.asarray(animation, dtype=float)
-    e = np.asarray(catalyst, dtype=float)
-    return np.clip(p.search_rate + p.search_rate_animation * a + p.search_rate_catalyst * e, 0, 1)
-
-
-def value_homophily(values: ArrayLike) -> F:
-    """``H_ij = 1 - |v_i - v_j|_1 / 3`` for values in [0, 1]^3; an n x n matrix in [0, 1]."""
-    v = np.asarray(values, dtype=float)
-    return 1.0 - np.abs(v[:, None, :] - v[None, :, :]).sum(axis=2) / v.shape[1]
-
-
-def complementarity(competences: ArrayLike) -> F:
-    """``comp_ij``: share of j's competences that i lacks (what j brings to i)."""
-    c = np.asarray(competences, dtype=float)
-    shared = c @ c.T
-    size_j = c.sum(axis=1)
-    return (size_j[None, :] - shared) / np.maximum(size_j[None, :], 1.0)
-
-
-def similarity(competences: ArrayLike) -> F:
-    """``sim_ij``: Jaccard similarity of competence sets (what pooling can share)."""
-    c = np.asarray(competences, dtype=float)
-    shared = c @ c.T
-    size = c.sum(axis=1)
-    union = size[:, None] + size[None, :] - shared
-    return shared / np.maximum(union, 1.0)
-
-
-def kind_fit(kind: ArrayLike, comp: ArrayLike, sim: ArrayLike) -> F:
-    """Fit of a pair for a project kind: complementarity, similarity, or their mean."""
-    k = np.asarray(kind)
-    comp = np.asarray(comp, dtype=float)
-    sim = np.asarray(sim, dtype=float)
-    return np.where(
-        k == ProjectKind.POOLING,
-        sim,
-        np.where(k == ProjectKind.STRATEGIC, 0.5 * (comp + sim), comp),
-    )
-
-
-def expected_return(
-    fit: ArrayLike, perceived: ArrayLike, nominal_cost: ArrayLike, cost: ArrayLike, rho0: float
-) -> F:
-    """``R = B / (B + c * rho_0)`` with ``B = fit * rho * cbar``; in [0, 1)."""
-    b = (
-        np.asarray(fit, dtype=float)
-        * np.asarray(perceived, dtype=float)
-        * np.asarray(nominal_cost, dtype=float)
-    )
-    denom = b + np.asarray(cost, dtype=float) * rho0
-    return np.divide(b, denom, out=np.zeros_like(denom), where=denom > 0)
-
-
-def score(
-    trust: ArrayLike, homophily: ArrayLike, ret: ArrayLike, alpha: ArrayLike, gamma: float
-) -> F:
-    """``S = T^gamma * (alpha * H + (1 - alpha) * R)^(1 - gamma)``."""
-    q = np.asarray(alpha, dtype=float) * np.asarray(homophily, dtype=float) + (
-        1.0 - np.asarray(alpha, dtype=float)
-    ) * np.asarray(ret, dtype=float)
-    return np.power(np.asarray(trust, dtype=float), gamma) * np.power(q, 1.0 - gamma)
-
-
-def success_probability(
-    mean_trust: ArrayLike, mean_comp: ArrayLike, animation: ArrayLike, p: CooperationParams
-) -> F:
-    """``logistic(b0 + b1 * sqrt(T_bar) + b2 * comp_bar + b3 * A)``."""
-    x = (
-        p.success_intercept
-        + p.success_trust * np.sqrt(np.asarray(mean_trust, dtype=float))
-        + p.success_complementarity * np.asarray(mean_comp, dtype=float)
-        + p.success_animation * np.asarray(animation, dtype=float)
-    )
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def gains(
-    value_multiple: ArrayLike,
-    fit: ArrayLike,
-    nominal_cost: ArrayLike,
-    duration: ArrayLike,
-    success: ArrayLike,
-    noise: ArrayLike,
-    p: CooperationParams,
-) -> F:
-    """Gain (k€) of each participant: ``v * fit * cbar * D * rho_0 * eps``, times f on failure.
-
-    ``noise`` is a standard-normal draw; ``eps = exp(sigma * z - sigma^2 / 2)`` has mean 1.
-    """
-    s = p.payoff_noise
-    eps = np.exp(s * np.asarray(noise, dtype=float) - 0.5 * s * s)
-    base = (
-        np.asarray(value_multiple, dtype=float)
-        * np.asarray(fit, dtype=float)
-        * np.asarray(nominal_cost, dtype=float)
-        * np.asarray(duration, dtype=float)
-        * p.opportunity_cost
-    )
-    return base * eps * np.where(np.asarray(success, dtype=bool), 1.0, p.failure_share)
-
-
-def learn(perceived: ArrayLike, realised: ArrayLike, rate: float) -> F:
-    """``rho <- (1 - lambda_r) * rho + lambda_r * r``."""
-    return (1.0 - rate) * np.asarray(perceived, dtype=float) + rate * np.asarray(
-        realised, dtype=float
-    )
-
-
-def aspire(aspiration: ArrayLike, perceived: ArrayLike, rate: float) -> F:
-    """``a <- (1 - mu) * a + mu * rho``."""
-    return (1.0 - rate) * np.asarray(aspiration, dtype=float) + rate * np.asarray(
-        perceived, dtype=float
-    )
-
-
-def gumbel_top_k(log_weights: ArrayLike, gumbel: ArrayLike, k: int) -> NDArray[np.int64]:
-    """Indices of ``k`` items per row sampled without replacement with prob. ∝ ``exp(log_w)``.
-
-    The Gumbel-top-k trick: adding independent Gumbel noise to log-weights and taking the
-    k largest is equivalent to sequential sampling without replacement. Items with
-    ``-inf`` log-weight are never chosen unless a row has fewer than k finite items
-    (callers check the weight of what they get). Rows are sorted best first.
-    """
-    keys = np.asarray(log_weights, dtype=float) + np.asarray(gumbel, dtype=float)
-    k = min(k, keys.shape[-1])
-    part = np.argpartition(-keys, k - 1, axis=-1)[..., :k]
-    order = np.argsort(-np.take_along_axis(keys, part, axis=-1), axis=-1, kind="stable")
-    return np.take_along_axis(part, order, axis=-1)

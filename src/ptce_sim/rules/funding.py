@@ -1,39 +1,9 @@
-r"""The animation cell's money: sources, costs and staffing (ODD §7.7, MODEL.md §6-7).
+"""The money parameter groups: the animation cell (``[cell]``), funding policies
+(``[funding]``), national calls for projects (``[calls]``), structural funding
+(``[structural]``) and exogenous catalysts (``[events]``); the income sources of a cell.
 
-Each month, for every formal pole (every euro traced by source)::
-
-    K <- K + dues + LA subsidy + call grants + structural + matching + phi * joint revenue - cost
-    cost = FTE * w                                           (w: monthly cost of one FTE)
-
-- **dues**: ``flat`` (k€ a year per member) or ``revenue`` (a share of each market member's
-  annual revenue), paid monthly by the members who comply. A member complies unless it is
-  dissatisfied with the pole; with ``dues_exclusion`` on, a member that has not paid for
-  ``exclusion_months`` months is excluded from the pole (before its patience runs out).
-- **local-authority subsidy**: a yearly amount, decided every 12 months after
-  formalisation, renewed with probability ``p_renew`` (times ``f_election`` in a municipal
-  election year, every ``election_period`` months from ``election_offset``).
-- **revenue share** ``phi``: a share of the gains members draw from projects they run
-  together inside the pole goes to the cell.
-- **national calls for projects**: while ``calls.open``, every formal pole without a current
-  grant applies once per window (and, with ``calls.informal_apply``, so does every informal
-  pole of at least ``poles.formal_size`` members with a leader: a laureate formalises at
-  once — poles "created opportunistically for a call") and wins with probability
-  ``p_win * (1 - m_w + m_w * maturity)``, ``maturity = (I + min(1, completed / 10)) / 2``;
-  a laureate receives ``calls.grant`` spread evenly over ``calls.duration`` months.
-- **structural funding**: ``structural.amount`` a year per formal pole, continuously; a share
-  ``structural.performance_share`` of it is paid only while the pole's members start at
-  least ``structural.performance_target`` cooperations per member per year.
-- **matching funds**: ``matching.rate`` € of public money per € of dues collected.
-
-**Staffing.** Below ``reserve_low`` months of the current cost, cut ``fte_step`` FTE;
-when the cash covers ``reserve_high`` months of the cost *after* hiring, hire ``fte_step``
-FTE up to ``fte_cap`` (beyond the first post, only with at least ``hire_min_members``
-members). During the first ``grace_months`` after formalisation the cell is never cut
-(members' pledges carry it); a vegetating pole's cell is dormant (no staff).
-Without any FTE a value-driven member may carry the animation at its
-own cost (in kind, traced as ``volunteer``) — see ``rules/poles.py``.
-
-Public sources are the LA subsidy, call grants, structural funding and matching funds.
+The equations that use them live in ``rules/cell.py`` (phase 8, the cell's money and
+staff) and ``rules/lifecycle.py`` (phase 9, formalisation).
 """
 
 from __future__ import annotations
@@ -334,51 +304,3 @@ class EventParams:
         role="lever",
         doc="a site is made available by a local authority (catalyst)",
     )
-
-
-def monthly_dues(mode: str, flat: float, rate: float, revenue: float, is_market: bool) -> float:
-    """Monthly dues of one member (k€)."""
-    if mode == "revenue":
-        return rate * revenue / 12.0 if is_market else flat / 12.0 * 0.5
-    return flat / 12.0
-
-
-def is_election_year(month: int, p: FundingParams) -> bool:
-    """True during the 12 months ending with an election month."""
-    if month < p.election_offset - 11:
-        return False
-    since = (month - p.election_offset) % p.election_period
-    return since >= p.election_period - 11 or since == 0
-
-
-def renewal_probability(month: int, p: FundingParams) -> float:
-    """Probability that the local subsidy is renewed at this yearly decision."""
-    factor = p.election_factor if is_election_year(month, p) else 1.0
-    return p.la_renewal * factor
-
-
-def call_win_probability(maturity: float, p: CallParams) -> float:
-    """``p_win * (1 - m_w + m_w * maturity)``."""
-    return p.win_probability * (1.0 - p.maturity_weight + p.maturity_weight * maturity)
-
-
-def maturity(institutionalisation: float, completed_projects: int) -> float:
-    """``(I + min(1, completed / 10)) / 2`` in [0, 1]."""
-    return 0.5 * (institutionalisation + min(1.0, completed_projects / 10.0))
-
-
-def structural_income(amount: float, performance_share: float, meets_target: bool) -> float:
-    """Monthly structural funding of one formal pole (k€)."""
-    base = amount / 12.0
-    return base * (1.0 - performance_share) + (base * performance_share if meets_target else 0.0)
-
-
-def staffing(fte: float, cash: float, members: int, p: CellParams) -> float:
-    """New cell FTE after the staffing rule (cut below the reserve, hire above it)."""
-    if fte > 0 and cash < p.reserve_low * fte * p.cost_per_fte:
-        return max(0.0, round(fte - p.fte_step, 9))
-    after = min(p.fte_cap, round(fte + p.fte_step, 9))
-    enough_members = fte < p.initial_fte or members >= p.hire_min_members
-    if after > fte and enough_members and cash > p.reserve_high * after * p.cost_per_fte:
-        return after
-    return fte

@@ -1,67 +1,17 @@
-r"""Poles: emergence, formalisation, membership, leadership, animation, vegetation, death
-(ODD §7.6, MODEL.md §6).
+"""The ``[poles]`` parameter group and the vocabulary of poles: status, governance, causes
+of death (ODD §7.6).
 
-**Emergence.** After a successful joint project, the organisations outside any pole that
-are linked by effective trust ``T >= theta_T`` *and* at least one completed cooperation form
-a graph; the connected group containing that project becomes an **informal pole** when it
-has at least ``n_min`` organisations and a leader (a person flagged as territorial
-entrepreneur) in post.
-
-**Formalisation** (legal body + animation cell), monthly hazard::
-
-    h_F = 1 - exp(-lambda_F * G * (1 + c_E * E))
-    G   = 1 if size >= n_F and mean trust >= theta_F and a leader is in post
-              and pledged first-year budget >= phi_F * first-year cell cost, else 0
-
-``E`` = 1 while a call for projects is open or a catalyst is active. Governance is a
-dedicated body (association or SCIC) with probability ``p_dedicated``, otherwise the
-animation is delegated to the founding organisation (the leader's).
-
-**Animation intensity** ``A`` (it raises search, lowers project time cost, raises success
-and handover)::
-
-    formal, with a cell:   A = min(1, FTE / FTE_full) * (1 - l_L * [no leader])
-    volunteer animation:   A = A_vol * (1 - l_L * [no leader])
-    informal:              A = A_inf * [leader in post]
-    vegetating or dead:    A = 0
-
-**Institutionalisation** ``I``: formal poles ``I <- I + iota * (1 - I)`` (twice as fast
-with a dedicated body), vegetating poles ``I <- I * (1 - iota_v)``, informal poles ``I = 0``.
-
-**Membership.** An outsider with a trusted tie (``T >= theta_T``) to a member considers
-joining with probability ``p_consider`` a month and joins when::
-
-    rho_i * c_P + alpha_i * H(i, pole) * V_0  >  dues_i / 12 + c_P * rho_0
-
-(expected monthly return on the time ``c_P`` it would give the pole, plus the value of
-shared values, against monthly dues and the opportunity cost of that time). A member is
-*dissatisfied* while ``rho_i < a_i - alpha_i * H(i, pole) * V_0 / c_P`` (value-driven members
-tolerate a lower return) and leaves after ``patience`` (3-6) consecutive dissatisfied months.
-
-**Leadership.** When the pole's leader leaves, ``A`` is reduced until a successor emerges,
-with monthly probability ``s = s_0 * (mean trust + I) / 2 + s_support``.
-
-**Death**, checked in this order, with its recorded cause:
-
-1. cash below ``-debt_limit``                                 -> funding
-2. vegetating for ``veg_death`` months                         -> funding
-3. no leader for ``leaderless_limit`` months (nobody took over)  -> leader loss
-4. fewer than ``n_min`` members, or no cooperation among members for ``idle_limit`` months:
-   leaderless for 12+ months -> leader loss; else mean member trust < theta_T -> trust collapse;
-   else -> membership erosion.
-
-References: Provan & Kenis (2008) for the network administrative organisation (the cell);
-Brüderl & Schüssler (1990) and Levinthal (1991) for survival as a cash random walk and the
-hazard peak after an endowment ends.
+The group is read by the pole phases, whose equations live in their own rule modules:
+``rules/membership.py`` (phase 7: joining, dissatisfaction, leaving),
+``rules/cell.py`` (phase 8: the animation cell's money and staff, volunteers) and
+``rules/lifecycle.py`` (phase 9: leadership, formalisation, animation,
+institutionalisation, vegetation, death, emergence).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import param
@@ -83,6 +33,13 @@ class Governance(IntEnum):
 
 
 CAUSES: tuple[str, ...] = ("funding", "trust_collapse", "leader_loss", "membership_erosion")
+
+#: The status codes as plain ints, for compiled code (``Status`` members in order).
+INFORMAL, FORMAL, VEGETATING, DEAD = (int(s) for s in Status)
+#: The governance codes as plain ints.
+NO_GOVERNANCE, DEDICATED, DELEGATED = (int(g) for g in Governance)
+#: The causes of death as codes: their index in :data:`CAUSES`.
+FUNDING, TRUST_COLLAPSE, LEADER_LOSS, MEMBERSHIP_EROSION = range(len(CAUSES))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -349,130 +306,3 @@ class PoleParams:
                 value=self.min_size,
                 allowed=f"<= formal_size ({self.formal_size})",
             )
-
-
-def formalisation_hazard(
-    eligible: ArrayLike, catalyst: ArrayLike, p: PoleParams
-) -> NDArray[np.float64]:
-    """``1 - exp(-lambda_F * G * (1 + c_E * E))``."""
-    g = np.asarray(eligible, dtype=float)
-    e = np.asarray(catalyst, dtype=float)
-    return -np.expm1(-p.formalisation_rate * g * (1.0 + p.catalyst_boost * e))
-
-
-def formalisation_eligible(
-    size: int,
-    mean_trust: float,
-    has_leader: bool,
-    pledged: float,
-    first_year_cost: float,
-    p: PoleParams,
-) -> bool:
-    """G: size, mean trust, a leader, and a pledged first-year budget."""
-    return (
-        size >= p.formal_size
-        and mean_trust >= p.formal_trust
-        and has_leader
-        and pledged >= p.pledge_share * first_year_cost
-    )
-
-
-def animation_intensity(
-    status: int, fte: float, volunteer: bool, has_leader: bool, p: PoleParams
-) -> float:
-    """``A`` of a pole (see module docstring)."""
-    lead = 1.0 if has_leader else 1.0 - p.leaderless_loss
-    if status == Status.INFORMAL:
-        return p.informal_animation if has_leader else 0.0
-    if status != Status.FORMAL:
-        return 0.0
-    if fte > 0:
-        return min(1.0, fte / p.full_fte) * lead
-    if volunteer:
-        return p.volunteer_animation * lead
-    return 0.0
-
-
-def institutionalise(i: float, status: int, dedicated: bool, p: PoleParams) -> float:
-    """One month of institutionalisation ``I``."""
-    if status == Status.FORMAL:
-        rate = p.institution_rate * (2.0 if dedicated else 1.0)
-        return i + min(rate, 1.0) * (1.0 - i)
-    if status == Status.VEGETATING:
-        return i * (1.0 - p.institution_decay)
-    return 0.0
-
-
-def join_value(
-    perceived: ArrayLike,
-    alpha: ArrayLike,
-    homophily: ArrayLike,
-    monthly_dues: ArrayLike,
-    rho0: float,
-    p: PoleParams,
-) -> NDArray[np.float64]:
-    """Net monthly value of joining: ``rho*c_P + alpha*H*V_0 - dues/12 - c_P*rho_0``.
-
-    ``monthly_dues`` is already per month. Join when positive.
-    """
-    rho = np.asarray(perceived, dtype=float)
-    values = np.asarray(alpha, dtype=float) * np.asarray(homophily, dtype=float) * p.value_premium
-    return rho * p.pole_time + values - np.asarray(monthly_dues, dtype=float) - p.pole_time * rho0
-
-
-def dissatisfied(
-    perceived: ArrayLike,
-    aspiration: ArrayLike,
-    alpha: ArrayLike,
-    homophily: ArrayLike,
-    p: PoleParams,
-) -> NDArray[np.bool_]:
-    """A member is dissatisfied while ``rho < a - alpha * H * V_0 / c_P``."""
-    tolerance = (
-        np.asarray(alpha, dtype=float)
-        * np.asarray(homophily, dtype=float)
-        * (p.value_premium / max(p.pole_time, 1e-9))
-    )
-    return np.asarray(perceived, dtype=float) < np.asarray(aspiration, dtype=float) - tolerance
-
-
-def succession_probability(mean_trust: float, institutionalisation: float, p: PoleParams) -> float:
-    """``s = s_0 * (mean trust + I) / 2 + s_support``, in [0, 1]."""
-    s = p.succession_rate * (mean_trust + institutionalisation) / 2.0 + p.succession_support
-    return float(min(max(s, 0.0), 1.0))
-
-
-def death_cause(
-    cash: float,
-    vegetating_months: int,
-    size: int,
-    idle_months: int,
-    leaderless_months: int,
-    mean_trust: float,
-    p: PoleParams,
-) -> str | None:
-    """The cause of death this month, or None if the pole lives on (decision table above)."""
-    if cash < -p.debt_limit:
-        return "funding"
-    if vegetating_months >= p.vegetation_death:
-        return "funding"
-    if leaderless_months >= p.leaderless_limit:
-        return "leader_loss"
-    if size < p.min_size or idle_months >= p.idle_limit:
-        if leaderless_months >= 12:
-            return "leader_loss"
-        if mean_trust < p.trust_threshold:
-            return "trust_collapse"
-        return "membership_erosion"
-    return None
-
-
-def reachable(adjacency: NDArray[np.bool_], start: int) -> NDArray[np.bool_]:
-    """Nodes connected to ``start`` in an undirected graph (breadth-first, by frontiers)."""
-    seen = np.zeros(adjacency.shape[0], dtype=bool)
-    seen[start] = True
-    frontier = seen.copy()
-    while frontier.any():
-        frontier = adjacency[frontier].any(axis=0) & ~seen
-        seen |= frontier
-    return seen

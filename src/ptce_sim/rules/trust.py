@@ -29,15 +29,12 @@ trust; Vanneste (2016); Broschak & Block (2014) and Rogan (2014) on boundary-spa
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import param
-
-F = NDArray[np.float64]
+from ptce_sim.rules.jit import clip, rule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,63 +144,90 @@ class TrustParams:
             )
 
 
-def baseline_trust(homophily: ArrayLike, history: ArrayLike, p: TrustParams) -> F:
-    """Baseline ``tau0`` towards which person trust relaxes; in [0, 1] by construction."""
-    h = np.asarray(homophily, dtype=float)
-    n = np.asarray(history, dtype=float)
+@rule
+def baseline_trust(homophily: float, history: int, p: TrustParams) -> float:
+    """Baseline ``tau0`` towards which person trust relaxes; in [0, 1] by construction.
+
+    ``tau0 = tau_b + chi_H * H + chi_h * (1 - exp(-n / n_h))``, with ``n`` the
+    cooperations the two organisations completed together (the parameter check allows a
+    1e-12 round-off above 1, clipped here)."""
     tau0 = (
-        p.baseline + p.homophily_weight * h + p.history_weight * (-np.expm1(-n / p.history_scale))
+        p.baseline
+        + p.homophily_weight * homophily
+        + p.history_weight * (-math.expm1(-history / p.history_scale))
     )
-    return np.minimum(tau0, 1.0)  # the parameter check tolerates a 1e-12 round-off
+    return min(tau0, 1.0)
 
 
-def after_success(tau: ArrayLike, gain: float) -> F:
-    """Trust after a successful joint project: ``tau + gain * (1 - tau)``."""
-    t = np.asarray(tau, dtype=float)
-    return t + gain * (1.0 - t)
+@rule
+def after_success(tau: float, gain: float) -> float:
+    """Trust after a successful joint project: ``tau + eta_plus * (1 - tau)``."""
+    return tau + gain * (1.0 - tau)
 
 
-def after_failure(tau: ArrayLike, loss: float) -> F:
-    """Trust after a failed joint project: ``tau - loss * tau``."""
-    t = np.asarray(tau, dtype=float)
-    return t - loss * t
+@rule
+def after_failure(tau: float, loss: float) -> float:
+    """Trust after a failed joint project: ``tau - eta_minus * tau``."""
+    return tau - loss * tau
 
 
-def relax(tau: ArrayLike, tau0: ArrayLike, decay: float) -> F:
-    """One month without interaction: ``tau0 + (tau - tau0) * (1 - decay)``.
-
-    The model stores ``tau - tau0`` and multiplies it by ``1 - decay`` in place, which is
-    the same equation; this function is the reference the tests check it against.
-    """
-    t0 = np.asarray(tau0, dtype=float)
-    return t0 + (np.asarray(tau, dtype=float) - t0) * (1.0 - decay)
+@rule
+def after_project(tau: float, success: bool, p: TrustParams) -> float:
+    """Person trust of two participants still in post when their project ends."""
+    return after_success(tau, p.gain) if success else after_failure(tau, p.loss)
 
 
-def institution_rate(institutionalisation: ArrayLike, p: TrustParams) -> F:
+@rule
+def relaxation_factor(decay: float) -> float:
+    """``1 - delta``: what is left of a deviation from the baseline after a quiet month."""
+    return 1.0 - decay
+
+
+@rule
+def relax(tau: float, tau0: float, decay: float) -> float:
+    """One month without interaction: ``tau0 + (tau - tau0) * (1 - delta)``.
+
+    The model stores deviations ``tau - tau0`` and multiplies them by
+    :func:`relaxation_factor` (through a common scale), which is this equation."""
+    return tau0 + (tau - tau0) * relaxation_factor(decay)
+
+
+@rule
+def institution_rate(institutionalisation: float, p: TrustParams) -> float:
     """``kappa = kappa_0 + kappa_I * I``, clipped to [0, 1] so that Theta never overshoots."""
-    i = np.asarray(institutionalisation, dtype=float)
-    return np.clip(p.institution_rate + p.institution_rate_formal * i, 0.0, 1.0)
+    return clip(p.institution_rate + p.institution_rate_formal * institutionalisation, 0.0, 1.0)
 
 
-def follow(theta: ArrayLike, tau_bar: ArrayLike, kappa: ArrayLike) -> F:
+@rule
+def follow(theta: float, tau_bar: float, kappa: float) -> float:
     """Organisation trust after one month: ``Theta + kappa * (tau_bar - Theta)``."""
-    th = np.asarray(theta, dtype=float)
-    return th + np.asarray(kappa, dtype=float) * (np.asarray(tau_bar, dtype=float) - th)
+    return theta + kappa * (tau_bar - theta)
 
 
-def personal_weight(institutionalisation: ArrayLike, p: TrustParams) -> F:
+@rule
+def personal_weight(institutionalisation: float, p: TrustParams) -> float:
     """``omega``: falls linearly from its informal to its formal value as I goes 0 -> 1."""
-    i = np.asarray(institutionalisation, dtype=float)
-    return p.personal_weight_informal + (p.personal_weight_formal - p.personal_weight_informal) * i
+    wi = p.personal_weight_informal
+    return wi + (p.personal_weight_formal - wi) * institutionalisation
 
 
-def effective_trust(tau_bar: ArrayLike, theta: ArrayLike, omega: ArrayLike) -> F:
+@rule
+def effective_trust(tau_bar: float, theta: float, omega: float) -> float:
     """Trust used in decisions: ``omega * tau_bar + (1 - omega) * Theta``."""
-    w = np.asarray(omega, dtype=float)
-    return w * np.asarray(tau_bar, dtype=float) + (1.0 - w) * np.asarray(theta, dtype=float)
+    return omega * tau_bar + (1.0 - omega) * theta
 
 
-def newcomer_trust(theta: ArrayLike, tau0: ArrayLike, handover: ArrayLike) -> F:
+@rule
+def newcomer_trust(theta: float, tau0: float, handover: float) -> float:
     """Starting trust of a newcomer: ``psi * Theta + (1 - psi) * tau0``."""
-    psi = np.asarray(handover, dtype=float)
-    return psi * np.asarray(theta, dtype=float) + (1.0 - psi) * np.asarray(tau0, dtype=float)
+    return handover * theta + (1.0 - handover) * tau0
+
+
+@rule
+def vacated_trust(tau0: float) -> float:
+    """Person trust of a post whose holder left: back to the baseline ``tau0``.
+
+    A departure takes the person's history with it: every tie of the leaver vanishes
+    (counted as ties lost) and the vacant post, then its newcomer, start from the
+    baseline (plus the handover, :func:`newcomer_trust`)."""
+    return tau0

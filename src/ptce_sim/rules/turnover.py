@@ -18,11 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
-
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import param
+from ptce_sim.rules.jit import clip, rule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,18 +78,29 @@ class TurnoverParams:
             )
 
 
-def exits(present: ArrayLike, u: ArrayLike, rate: float) -> NDArray[np.bool_]:
-    """Who leaves this month: present persons whose uniform draw falls below ``rate``."""
-    return np.asarray(present, dtype=bool) & (np.asarray(u, dtype=float) < rate)
+@rule
+def leaves(u: float, rate: float) -> bool:
+    """A person in post leaves this month when its uniform draw falls below ``h``."""
+    return u < rate
 
 
-def vacancy_months(u: ArrayLike, lo: int, hi: int) -> NDArray[np.int64]:
-    """Map uniforms in [0, 1) to integer vacancy lengths uniform on ``[lo, hi]``."""
-    u = np.asarray(u, dtype=float)
-    return lo + np.minimum((u * (hi - lo + 1)).astype(np.int64), hi - lo)
+@rule
+def vacancy_months(u: float, lo: int, hi: int) -> int:
+    """Months a post stays vacant, uniform on ``[lo, hi]`` from a uniform draw in [0, 1).
+
+    A vacancy of 0 months is served as 1: the newcomer arrives next month."""
+    span = hi - lo
+    return max(lo + min(int(u * (span + 1)), span), 1)
 
 
-def handover(animation: ArrayLike, p: TurnoverParams) -> NDArray[np.float64]:
+@rule
+def handover(animation: float, p: TurnoverParams) -> float:
     """``psi = psi_0 + psi_A * A``, clipped to [0, 1]."""
-    a = np.asarray(animation, dtype=float)
-    return np.clip(p.handover + p.handover_animation * a, 0.0, 1.0)
+    return clip(p.handover + p.handover_animation * animation, 0.0, 1.0)
+
+
+@rule
+def becomes_leader(u: float, leader_share: float, is_ess: bool) -> bool:
+    """A newcomer in an ESS organisation is a territorial entrepreneur with probability
+    ``leader_share`` (the share drawn for the territory's first persons)."""
+    return u < leader_share and is_ess

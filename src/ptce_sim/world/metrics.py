@@ -70,52 +70,13 @@ SNAPSHOT = {
 
 
 def month_snapshot(model: TerritoryModel) -> NDArray[np.float64]:
-    """Every built-in metric of the current month, computed in one compiled pass.
+    """Every built-in metric of the month last simulated, in the order of :data:`SNAPSHOT`.
 
-    Why: the recorder calls each metric every month, and one numpy reduction per metric
-    cost more than the month's simulation. The array is cached until the model steps
-    again; the metric functions below read their entry (:data:`SNAPSHOT`).
+    Why one array: the recorder reads every metric every month, and one numpy reduction
+    per metric cost more than the month's simulation; the month's kernel computes them
+    all in one pass (``kernels/metrics.py``) into this array.
     """
-    cache = model.__dict__.get("_snapshot")
-    if cache is not None and cache[0] == model.steps:
-        return cache[1]
-    # Imported here: the metric names (describe) are read by the driver of a sweep,
-    # which never runs the model and need not load numba (nor pandas, in frame).
-    from ptce_sim.world import kernels
-
-    out = np.empty(14 + 3 * _N)
-    rel = model.relations
-    rec = model.recorder
-    pt = model.projects
-    c = model.counts
-    kernels.month_stats(
-        out,
-        model.present,
-        model.vacancy,
-        rel.history,
-        rel.tau0,
-        rel.sum_dev,
-        rel.theta,
-        model.time_used,
-        model.fte_total,
-        model.revenue_gains,
-        model.orgs.is_market,
-        model.market_revenue,
-        model.month,
-        model.perceived_return,
-        rec.data,
-        rec.column_index["started"],
-        pt.n_live,
-        c.started,
-        c.completed,
-        c.succeeded,
-        c.ties_lost,
-        c.departed,
-        c.pair_stats,
-        model.orgs.n,
-    )
-    model.__dict__["_snapshot"] = (model.steps, out)
-    return out
+    return model.tally.snapshot
 
 
 def _from_snapshot(name: str, doc: str) -> Metric:
@@ -209,6 +170,9 @@ for _name, _doc in POLE_METRICS.items():
 
 class MetricRecorder:
     """Preallocated month x metric array, filled by calling every registered metric."""
+
+    #: Length of the month's snapshot of built-in metrics (``kernels/metrics.py``).
+    snapshot_size = len(SNAPSHOT)
 
     def __init__(self, steps: int) -> None:
         self.names = list(METRICS)

@@ -145,10 +145,12 @@ class PoleTable:
     """Every pole of a territory, one row each (the row is the pole id); rows are never
     reused. The arrays grow on demand; kernels receive ``ints``, ``floats`` and
     ``ledger`` and index them with the column numbers of :data:`INT_FIELDS` and
-    :data:`FLOAT_FIELDS` (``world/kernels/pole_cols.py`` names them for numba)."""
+    :data:`FLOAT_FIELDS` (``world/kernels/state.py`` names them for numba)."""
 
     def __init__(self, n_orgs: int, capacity: int = 8) -> None:
-        self.size = 0
+        #: (poles, ledger rows written this month, whether a formal or vegetating pole
+        #: lives): scalars the kernels update (``kernels.state.Poles.cursor``).
+        self.cursor = np.zeros(3, dtype=np.int64)
         self.ints = np.zeros((capacity, len(INT_FIELDS)), dtype=np.int64)
         self.floats = np.zeros((capacity, len(FLOAT_FIELDS)))
         self.ledger = np.zeros((capacity, len(fund.SOURCES)))
@@ -156,10 +158,20 @@ class PoleTable:
         self.members = np.full((capacity, n_orgs), -1, dtype=np.int64)
         self._blank(capacity)
 
-    def reserve(self, k: int) -> None:
+    @property
+    def size(self) -> int:
+        """Poles formed so far (rows in use)."""
+        return int(self.cursor[0])
+
+    @size.setter
+    def size(self, value: int) -> None:
+        self.cursor[0] = value
+
+    def reserve(self, k: int) -> bool:
         """Room for ``k`` more poles: blank rows (every field at its default) after the
         last one, which a kernel fills when a pole forms. Rows after the last pole are
-        only ever written when a pole forms, so they stay blank once blanked."""
+        only ever written when a pole forms, so they stay blank once blanked. Returns
+        whether the arrays were replaced (the kernels' record must then be rebuilt)."""
         need = self.size + k
         if need > len(self.ints):
             cap = max(need, 2 * len(self.ints))
@@ -169,6 +181,8 @@ class PoleTable:
                 new[: self.size] = old[: self.size]
                 setattr(self, name, new)
             self._blank(cap)
+            return True
+        return False
 
     def _blank(self, stop: int) -> None:
         """Every field of rows ``size:stop`` at its default (a pole that has just formed)."""

@@ -3,8 +3,8 @@
 Why: numba keys a cached function by its own source file only. A kernel that calls a
 kernel of another file (``month.py`` chains most of them) is compiled together with
 its callees, and after an edit of a callee the cache would keep serving the old code,
-silently. The sources of the kernels (and the constants they read from
-``base/domain.py``) are hashed together; when the hash differs from the one stored
+silently. The sources of the kernels, of the rule functions they inline and of the constants
+and records they read are hashed together; when the hash differs from the one stored
 next to the cache, the cache is emptied and numba compiles afresh (once, ~1 minute).
 An installed package never changes, so this only matters to people editing it.
 """
@@ -20,10 +20,24 @@ _HERE = Path(__file__).parent
 _STAMP = "ptce_sim_kernels.sha256"
 
 
+def _sources() -> list[Path]:
+    """Every source compiled into the kernels: the kernels, the rules they inline, and
+    the constants and record types they read."""
+    package = _HERE.parent.parent
+    return [
+        *sorted(_HERE.glob("*.py")),
+        *sorted((package / "rules").glob("*.py")),
+        package / "base" / "domain.py",
+        package / "base" / "records.py",
+        package / "world" / "pole_state.py",
+        package / "world" / "parameters.py",
+    ]
+
+
 def sources_digest() -> str:
-    """Hash of every kernel source and of ``base/domain.py``."""
+    """Hash of every source compiled into the kernels (:func:`_sources`)."""
     h = hashlib.sha256()
-    for path in [*sorted(_HERE.glob("*.py")), _HERE.parent.parent / "base" / "domain.py"]:
+    for path in _sources():
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()

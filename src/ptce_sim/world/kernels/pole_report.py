@@ -1,11 +1,9 @@
 """End of the pole phases, compiled: what the poles report each month.
 
-Writes the per-organisation arrays the other phases read (animation ``A`` and
-institutionalisation ``I`` of each member's pole), this month's pole metrics (in the
-order of ``pole_state.STATS``) and the run accumulators of the summaries (entries of
-``pole_state.ACCUMULATORS``), from the :class:`~ptce_sim.world.pole_state.PoleTable`.
-The positions are written out here (a test checks them against ``pole_state``) so
-that a change of either invalidates these compiled kernels.
+Writes the per-organisation arrays the other phases read (the animation ``A`` and the
+institutionalisation ``I`` of each member's pole, ``rules/lifecycle.py``), this month's
+pole metrics (``Poles.stats``, in the order of ``pole_state.STAT_KEYS``) and the run
+accumulators of the summaries (``Poles.acc``, ``pole_state.ACCUMULATORS``).
 """
 
 from __future__ import annotations
@@ -13,84 +11,106 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ptce_sim.world.kernels.pole_life import (
+from ptce_sim.rules.lifecycle import animation_intensity
+from ptce_sim.rules.poles import FORMAL, INFORMAL, VEGETATING
+from ptce_sim.world.kernels.pole_rows import living_members
+from ptce_sim.world.kernels.state import (
+    A_FORMAL_POLE_MONTHS,
+    A_FORMAL_POLE_MONTHS_OBSERVED,
+    A_MARKET_MEMBER_REVENUE,
+    A_MONTH_COLLECTIVE,
+    A_MONTH_FTE_SHARE,
+    A_MONTH_INCOME_TOTAL,
+    A_MONTH_PUBLIC,
+    A_MONTH_STARTED_IN_POLES,
+    A_POLE_TIME_SHARE_SUM,
+    ANY_FORMAL,
     F_CASH,
     F_FTE,
     F_INSTITUTION,
-    FORMAL,
-    INFORMAL,
     LEADER_ORG,
+    N_LIVE,
+    N_POLES,
     PAYING,
-    SIZE,
+    POLE_SIZE,
+    S_CELL_CASH,
+    S_CELL_FTE,
+    S_COLLECTIVE_OFFERS,
+    S_DUES_COMPLIANCE,
+    S_FTE_SHARE_IN_POLE,
+    S_POLE_MEMBERS,
+    S_POLE_PROJECTS_STARTED,
+    S_POLES_DEAD,
+    S_POLES_FORMAL,
+    S_POLES_INFORMAL,
+    S_POLES_VEGETATING,
+    S_PUBLIC_INCOME_SHARE,
+    S_SHARE_MEMBERS,
     STATUS,
-    VEGETATING,
     VOLUNTEER,
-    animation_intensity,
-    living_members,
 )
-from ptce_sim.world.kernels.pole_month import month_end
-
-# Positions in the month's metrics (pole_state.STATS; then one share per kind).
-S_POLES_INFORMAL = 0
-S_POLES_FORMAL = 1
-S_POLES_VEGETATING = 2
-S_POLES_DEAD = 3
-S_POLE_MEMBERS = 4
-S_CELL_FTE = 5
-S_CELL_CASH = 6
-S_PUBLIC_INCOME_SHARE = 7
-S_DUES_COMPLIANCE = 8
-S_POLE_PROJECTS_STARTED = 9
-S_COLLECTIVE_OFFERS = 10
-S_FTE_SHARE_IN_POLE = 11
-S_SHARE_MEMBERS = 12
-# Entries of PoleRegistry.acc (pole_state.ACCUMULATORS).
-A_FORMAL_POLE_MONTHS = 0
-A_FORMAL_POLE_MONTHS_OBSERVED = 1
-A_FORMAL_POLE_PROJECTS = 2
-A_MARKET_POLE_GAIN = 3
-A_MARKET_MEMBER_REVENUE = 4
-A_POLE_TIME_SHARE_SUM = 5
-A_MONTH_FTE_SHARE = 6
-A_MONTH_STARTED_IN_POLES = 7
-A_MONTH_COLLECTIVE = 8
-A_MONTH_PUBLIC = 9
-A_MONTH_INCOME_TOTAL = 10
+from ptce_sim.world.kernels.sums import np_sum
 
 
 @njit(cache=True)
-def observe(
-    n_poles,
-    ints,
-    floats,
-    members,
-    lp,
-    animation,
-    institution,
-    kind,
-    is_market,
-    revenue,
-    fte,
-    n_kinds,
-    live_rows,
-    pt_members,
-    pt_cost,
-    pole_of,
-    stats,
-    acc,
-    member_months_by_kind,
-    formal_size_months,
-    pole_time,
-    volunteer_fte,
-):  # pragma: no cover - compiled
-    """End of the month's pole phases (see the module docstring). Returns whether a
-    formal or vegetating pole lives."""
-    alive, flat, offsets = living_members(ints, members, n_poles)
+def formal_member_stats(members, orgs, n_kinds):
+    """For the members of the formal poles: count by kind, summed revenue of the market
+    members, summed FTE (numpy's summation order, members in the order given)."""
+    k = len(members)
+    counts = np.zeros(n_kinds, dtype=np.int64)
+    buf = np.empty(k)
+    nb = 0
+    for r in range(k):
+        o = members[r]
+        counts[orgs.kind[o]] += 1
+        if orgs.is_market[o]:
+            buf[nb] = orgs.revenue[o]
+            nb += 1
+    market = np_sum(buf, 0, nb)
+    for r in range(k):
+        buf[r] = orgs.fte[members[r]]
+    return counts, market, np_sum(buf, 0, k)
+
+
+@njit(cache=True)
+def shared_time(projects, pole_of, formal_by_id):
+    """The participants' time in the active projects they share with at least one other
+    member of their formal (or vegetating) pole, summed in row order (the same on every
+    machine, unlike a BLAS dot product)."""
+    w = projects.members.shape[1]
+    pol = np.empty(w, dtype=np.int64)
+    joint = 0.0
+    any_shared = False
+    for k in range(projects.cursor[N_LIVE]):
+        i = projects.live[k]
+        nm = 0  # participants fill the row from the left
+        while nm < w and projects.members[i, nm] >= 0:
+            pol[nm] = pole_of[projects.members[i, nm]]
+            nm += 1
+        shared = 0
+        for a in range(nm):
+            if pol[a] < 0 or not formal_by_id[pol[a]]:
+                continue
+            c = 0
+            for b in range(nm):
+                if pol[b] == pol[a]:
+                    c += 1
+            if c >= 2:
+                shared += 1
+        if shared:
+            any_shared = True
+            joint += shared * projects.cost[i]
+    return joint, any_shared
+
+
+@njit(cache=True)
+def report(P, orgs, projects, poles, n_kinds):
+    """End of the month's pole phases (module docstring)."""
+    alive, flat, offsets = living_members(poles)
+    ints, floats, acc, stats = poles.ints, poles.floats, poles.acc, poles.stats
+    n_poles = poles.cursor[N_POLES]
     na = len(alive)
     nmem = len(flat)
-    anim = np.empty(na)
-    inst = np.empty(na)
-    formal = np.zeros(na, dtype=np.bool_)
     formal_by_id = np.zeros(n_poles, dtype=np.bool_)
     n_informal = n_formal_status = n_vegetating = 0
     n_formal = 0
@@ -99,22 +119,34 @@ def observe(
     cell_cash = 0.0
     paying = 0
     volunteers = 0.0
+    orgs.animation[:] = 0.0
+    orgs.institution[:] = 0.0
+    kinds = np.zeros(n_kinds, dtype=np.int64)
+    formal_flat = np.empty(nmem, dtype=np.int64)
+    nf = 0
     for a in range(na):
         q = alive[a]
-        size = ints[q, SIZE]
+        size = ints[q, POLE_SIZE]
         status = ints[q, STATUS]
-        anim[a] = animation_intensity(
-            status, floats[q, F_FTE], ints[q, VOLUNTEER] >= 0, ints[q, LEADER_ORG] >= 0, lp
+        anim = animation_intensity(
+            status, floats[q, F_FTE], ints[q, VOLUNTEER] >= 0, ints[q, LEADER_ORG] >= 0, P.poles
         )
-        inst[a] = floats[q, F_INSTITUTION]
+        formal = status in (FORMAL, VEGETATING)
+        for r in range(offsets[a], offsets[a + 1]):
+            o = flat[r]
+            orgs.animation[o] = anim
+            orgs.institution[o] = floats[q, F_INSTITUTION]
+            kinds[orgs.kind[o]] += 1
+            if formal:
+                formal_flat[nf] = o
+                nf += 1
         if status == INFORMAL:
             n_informal += 1
         elif status == FORMAL:
             n_formal_status += 1
         elif status == VEGETATING:
             n_vegetating += 1
-        if status in (FORMAL, VEGETATING):
-            formal[a] = True
+        if formal:
             formal_by_id[q] = True
             n_formal += 1
             formal_members += size
@@ -122,27 +154,8 @@ def observe(
             cell_cash += floats[q, F_CASH]
             paying += ints[q, PAYING]
             if ints[q, VOLUNTEER] >= 0:
-                volunteers += volunteer_fte
-    rows = live_rows if n_formal > 0 else live_rows[:0]
-    kinds, nf, by_kind, market_revenue, fte_sum, active, shared, any_shared = month_end(
-        flat,
-        offsets,
-        anim,
-        inst,
-        formal,
-        animation,
-        institution,
-        kind,
-        is_market,
-        revenue,
-        fte,
-        n_kinds,
-        rows,
-        pt_members,
-        pole_of,
-        formal_by_id,
-    )
-    # This month's metrics (PoleRegistry.stats).
+                volunteers += P.poles.volunteer_fte
+    # This month's metrics.
     income = acc[A_MONTH_INCOME_TOTAL]
     stats[S_POLES_INFORMAL] = n_informal
     stats[S_POLES_FORMAL] = n_formal_status
@@ -160,34 +173,26 @@ def observe(
         stats[S_SHARE_MEMBERS + j] = kinds[j] / nmem if nmem else np.nan
     # Summary accumulators (formal and vegetating poles).
     acc[A_MONTH_FTE_SHARE] = np.nan
+    poles.cursor[ANY_FORMAL] = 1 if n_formal > 0 else 0
     if n_formal == 0:
-        return False
+        return
     acc[A_FORMAL_POLE_MONTHS] += n_formal
     for a in range(na):
-        if formal[a]:
-            formal_size_months[ints[alive[a], SIZE]] += 1
+        if formal_by_id[alive[a]]:
+            poles.formal_size_months[ints[alive[a], POLE_SIZE]] += 1
     if nf == 0:
-        return True
+        return
+    by_kind, market_revenue, fte_sum = formal_member_stats(formal_flat[:nf], orgs, n_kinds)
     for j in range(n_kinds):
-        member_months_by_kind[j] += by_kind[j]
+        poles.member_months_by_kind[j] += by_kind[j]
     acc[A_MARKET_MEMBER_REVENUE] += market_revenue / 12.0
     # Time members give to the pole: pole activities, volunteer animation, and the
-    # participants' time in the active projects shared with their formal pole (summed
-    # in row order: the same on every machine, unlike a BLAS dot product).
-    time = nf * pole_time
+    # participants' time in the active projects shared with their formal pole.
+    time = nf * P.poles.pole_time
     time += volunteers
+    joint, any_shared = shared_time(projects, orgs.pole_of, formal_by_id)
     if any_shared:
-        joint = 0.0
-        for k in range(len(active)):
-            joint += shared[k] * pt_cost[active[k]]
         time += joint
-    fte_share(acc, stats, time, fte_sum)
-    return True
-
-
-@njit(cache=True)
-def fte_share(acc, stats, time, fte_sum):  # pragma: no cover - compiled
-    """Books the month's FTE share of formal-pole members spent on the pole."""
     share = time / fte_sum
     acc[A_MONTH_FTE_SHARE] = share
     acc[A_POLE_TIME_SHARE_SUM] += share

@@ -17,6 +17,9 @@ cacheable, unlike a jitclass).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import numba
 import numpy as np
 from numba import njit, types
 from numba.core.typing.typeof import typeof_impl
@@ -58,7 +61,7 @@ def _typeof_streams(val: Streams, c: object) -> StreamsType:
 
 
 @njit(cache=True)
-def _new(turnover, search, outcome, poles, funding):  # pragma: no cover - compiled
+def _new(turnover, search, outcome, poles, funding):
     box = structref.new(_TYPE)
     box.turnover = turnover
     box.search = search
@@ -69,7 +72,7 @@ def _new(turnover, search, outcome, poles, funding):  # pragma: no cover - compi
 
 
 @njit(cache=True)
-def _get(box, k):  # pragma: no cover - compiled
+def _get(box, k):
     if k == 0:
         return box.turnover
     if k == 1:
@@ -81,6 +84,11 @@ def _get(box, k):  # pragma: no cover - compiled
     return box.funding
 
 
-def box_streams(streams: dict[str, np.random.Generator]) -> Streams:
-    """The streams of a model that kernels draw from (:data:`BOXED`), boxed."""
+def box_streams(streams: dict[str, np.random.Generator]) -> Streams | SimpleNamespace:
+    """The streams of a model that kernels draw from (:data:`BOXED`), boxed.
+
+    Under ``NUMBA_DISABLE_JIT=1`` the kernels run as Python and read the generators
+    from a plain namespace (a StructRef cannot be built without the compiler)."""
+    if numba.config.DISABLE_JIT:
+        return SimpleNamespace(**{name: streams[name] for name in BOXED})
     return _new(*(streams[name] for name in BOXED))

@@ -1,0 +1,76 @@
+r"""Phase 7: who joins a pole, who is dissatisfied, who leaves (ODD §7.6; parameters
+``[poles]``, ``[funding]``).
+
+**Ties.** Two organisations are *linked* when they have completed at least one
+cooperation and their effective trust is at least ``theta_T`` (trusted_tie); links make
+poles emerge (``rules/lifecycle.py``) and draw outsiders in.
+
+**Joining.** An outsider considers joining with probability ``p_consider`` a month; it
+weighs the pole where it has the most linked members, and joins when::
+
+    rho_i * c_P + alpha_i * H(i, pole) * V_0  >  dues_i + c_P * rho_0      (join_value > 0)
+
+(expected monthly return on the time ``c_P`` it would give the pole, plus the value of
+shared values, against its monthly dues — none for an informal pole — and the
+opportunity cost of that time). ``H(i, pole)``: its mean value homophily with the
+members.
+
+**Leaving.** A member is *dissatisfied* while::
+
+    rho_i < a_i - alpha_i * H(i, pole) * V_0 / c_P                          (dissatisfied)
+
+(value-driven members tolerate a lower return). It leaves after ``patience`` (drawn in
+``[patience_min, patience_max]`` when a spell starts) consecutive dissatisfied months; a
+dissatisfied member of a formal pole does not pay its dues, and with ``dues_exclusion``
+it is excluded after ``exclusion_months`` unpaid months.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ptce_sim.rules.jit import rule
+
+
+@rule
+def trusted_tie(trust: float, cooperations: int, threshold: float) -> bool:
+    """A link of the pole graph: at least one completed cooperation and trust >= theta_T."""
+    return cooperations > 0 and trust >= threshold
+
+
+@rule
+def join_value(
+    perceived: float, alpha: float, homophily: float, monthly_dues: float, rho0: float, p: Any
+) -> float:
+    """Net monthly value of joining: ``rho * c_P + alpha * H * V_0 - dues - c_P * rho_0``
+    (``p``: ``[poles]``). Join when positive."""
+    values = alpha * homophily * p.value_premium
+    return perceived * p.pole_time + values - monthly_dues - p.pole_time * rho0
+
+
+@rule
+def tolerance_factor(p: Any) -> float:
+    """``V_0 / c_P``: the return a member forgives per unit of ``alpha * H``."""
+    return p.value_premium / max(p.pole_time, 1e-9)
+
+
+@rule
+def dissatisfied(
+    perceived: float, aspiration: float, alpha: float, homophily: float, tolerance: float
+) -> bool:
+    """A member is dissatisfied while ``rho < a - alpha * H * tolerance`` (``tolerance``:
+    :func:`tolerance_factor`)."""
+    return perceived < aspiration - alpha * homophily * tolerance
+
+
+@rule
+def patience_exhausted(dissatisfied_months: int, patience: int) -> bool:
+    """A dissatisfied member leaves when its spell reaches its patience."""
+    return dissatisfied_months >= patience
+
+
+@rule
+def excluded_for_dues(unpaid_months: int, p: Any) -> bool:
+    """With ``dues_exclusion`` (``p``: ``[funding]``), a member is excluded after
+    ``exclusion_months`` consecutive unpaid months."""
+    return p.dues_exclusion and unpaid_months >= p.exclusion_months
