@@ -29,7 +29,8 @@ live attributes (``world/agents.py``), ``model.events`` the event record.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -37,7 +38,7 @@ import numpy as np
 from ptce_sim.base.domain import ESS_KINDS, MAX_PERSONS, ProjectKind
 from ptce_sim.base.params import apply_updates, get_value
 from ptce_sim.base.rng import make_streams
-from ptce_sim.world import keywords
+from ptce_sim.world import interventions, keywords, views
 from ptce_sim.world.agents import Organisation
 from ptce_sim.world.collector import RecorderCollector
 from ptce_sim.world.events import EventLog
@@ -50,8 +51,11 @@ from ptce_sim.world.metrics import MetricRecorder
 from ptce_sim.world.poles import PoleRegistry
 from ptce_sim.world.projects import DEFAULT_WIDTH, ProjectTable
 from ptce_sim.world.relations import Relations
-from ptce_sim.world.scenario import Scenario
+from ptce_sim.world.scenario import Policy, Scenario
 from ptce_sim.world.territory import generate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 S = MAX_PERSONS
 N_KINDS = len(ProjectKind)
@@ -148,6 +152,27 @@ class TerritoryModel(mesa.Model):
         """Every keyword the constructor takes: identifier -> dotted key."""
         return keywords.identifiers()
 
+    # -- what people look at (world/views.py) and what they change (interventions) ------
+    def ties(self) -> pd.DataFrame:
+        """The cooperation ties: one row per pair of organisations that completed at least
+        one cooperation, with their person, organisation and effective trust."""
+        return views.ties(self)
+
+    def pole_views(self, alive_only: bool = True) -> list[views.PoleCard]:
+        """A card per pole (status, members, leader, cell, cash, income by source...)."""
+        return views.pole_cards(self, alive_only)
+
+    def intervene(self, kind: str, **options: Any) -> None:
+        """Change the territory now, between two months: ``"leader_leaves"`` (``pole=``),
+        ``"end_grant"`` (``pole=``), ``"stop_subsidy"`` (``pole=`` or every pole),
+        ``"open_call"`` (``months=``); see ``world/interventions.py``."""
+        interventions.intervene(self, kind, **options)
+
+    def schedule_policy(self, policy: Policy) -> None:
+        """Add a parameter change at a later month to the timeline."""
+        self._pending.append(policy)
+        self._pending.sort(key=lambda p: p.at)
+
     # -- the schedule ------------------------------------------------------------------
     def step(self) -> None:
         """Simulate one month; the phases run in this order (numbered as in the module
@@ -165,16 +190,20 @@ class TerritoryModel(mesa.Model):
         self.recorder.record(self, t)
         self.events.take(self.tally.counts)
         self.datacollector.collect(self)
+        self.running = self.steps < self.params.run.steps
 
     # -- phases --------------------------------------------------------------------------
     def apply_policies(self, t: int) -> None:
         """Phase 1: scheduled parameter changes (each change is logged)."""
         while self._pending and self._pending[0].at == t:
             policy = self._pending.pop(0)
-            self.set_parameters(policy.updates, f"policy at month {t}", t)
+            self.set_parameters(policy.updates, f"policy at month {t}", t, log_as=policy.source)
 
-    def set_parameters(self, updates: dict[str, Any], source: str, month: int) -> None:
-        """Change parameters now (a policy, or an intervention); each change is logged."""
+    def set_parameters(
+        self, updates: Mapping[str, Any], source: str, month: int, log_as: str | None = None
+    ) -> None:
+        """Change parameters now (a policy, or an intervention); each change is logged
+        (as coming from ``log_as``, default ``source``)."""
         for key, value in updates.items():
             self.policy_log.append(
                 {
@@ -182,7 +211,7 @@ class TerritoryModel(mesa.Model):
                     "key": key,
                     "old": get_value(self.params, key),
                     "new": value,
-                    "source": source,
+                    "source": source if log_as is None else log_as,
                 }
             )
         old = self.params
