@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from ptce_sim.world.pole_params import cell_params
 
 from ptce_sim.rules import funding as fund
 from ptce_sim.world.kernels import pole_cell
-from ptce_sim.world.pole_params import cell_params
 from ptce_sim.world.scenario import Scenario
 
 FP = fund.FundingParams()

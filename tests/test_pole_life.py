@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numba import njit
+from ptce_sim.world.pole_params import lifecycle_params
 
 from ptce_sim.base.rng import make_streams
 from ptce_sim.rules import poles as rule
 from ptce_sim.rules.poles import CAUSES, Governance, PoleParams, Status
 from ptce_sim.world import pole_state
 from ptce_sim.world.kernels import box_streams, pole_life, pole_report, pole_step
-from ptce_sim.world.pole_params import lifecycle_params
 from ptce_sim.world.scenario import Scenario
 
 P = PoleParams()

@@ -4,8 +4,9 @@ Why: the month runs as compiled numba kernels, and the rules must not be written
 (once for the docs and tests, once re-typed in a kernel). A function decorated with
 :func:`rule` is an ordinary Python function — tests, notebooks and property checks call
 it with plain numbers — and numba compiles it inline where a kernel calls it
-(``numba.extending.register_jitable``). So the code that runs is the code that is
-documented and tested.
+(``numba.extending.register_jitable``, applied by :func:`compile_rules` when the kernels
+are imported, so that reading the parameters or a rule never loads numba). So the code
+that runs is the code that is documented and tested.
 
 Conventions of a rule function:
 
@@ -23,21 +24,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from numba.extending import register_jitable
-
 F = TypeVar("F", bound=Callable[..., object])
 
 #: Every rule function, in the order the modules declare them (docs and tests list them).
 RULES: list[Callable[..., object]] = []
+_compiled: set[Callable[..., object]] = set()
 
 
 def rule(f: F) -> F:
     """Mark ``f`` as a rule: unchanged for Python callers, compiled inline in kernels."""
     RULES.append(f)
-    return register_jitable(f)  # type: ignore[no-any-return]
+    return f
 
 
-@register_jitable
+def compile_rules() -> None:
+    """Make every rule callable from compiled kernels (``register_jitable``); idempotent.
+    Called by ``ptce_sim.world.kernels`` before any kernel is compiled."""
+    from numba.extending import register_jitable
+
+    for f in RULES:
+        if f not in _compiled:
+            register_jitable(f)
+            _compiled.add(f)
+
+
+@rule
 def clip(x: float, lo: float, hi: float) -> float:
     """``min(max(x, lo), hi)``, the clipping most probabilities and shares go through."""
     return min(max(x, lo), hi)

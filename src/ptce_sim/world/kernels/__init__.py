@@ -43,8 +43,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ptce_sim import rules as _rules
+from ptce_sim.rules.jit import compile_rules as _compile_rules
 from ptce_sim.world.kernels import cache_guard as _cache_guard
 from ptce_sim.world.kernels.sums import np_sum as _np_sum
+
+# The rule functions, compiled inline where the kernels call them: every rule module is
+# imported (so that each @rule is listed) and registered before any kernel compiles.
+_rules.import_all()
+_compile_rules()
 
 # Before any kernel is compiled or loaded (numba reads its cache at the first call),
 # in the folder numba caches this package's kernels in (``NUMBA_CACHE_DIR`` or
