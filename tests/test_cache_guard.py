@@ -31,24 +31,65 @@ def test_an_unchanged_hash_keeps_the_cache_and_a_changed_one_empties_it(
     assert not list(tmp_path.glob("*.sha256.*"))  # no temporary stamp left behind
 
 
-def test_the_digest_changes_with_any_kernel_and_with_the_domain_constants(
+def _copy_package(tmp_path: Path) -> Path:
+    """A copy of the sources the digest reads, laid out as in the package."""
+    package = Path(cache_guard.__file__).parent.parent.parent
+    for path in cache_guard._sources():
+        target = tmp_path / path.relative_to(package)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    return tmp_path
+
+
+def test_the_digest_covers_the_kernels_the_rules_and_what_they_read() -> None:
+    package = Path(cache_guard.__file__).parent.parent.parent
+    names = {str(p.relative_to(package)) for p in cache_guard._sources()}
+    kernels = {f"world/kernels/{p.name}" for p in (package / "world" / "kernels").glob("*.py")}
+    rules = {f"rules/{p.name}" for p in (package / "rules").glob("*.py")}
+    assert kernels <= names
+    assert rules <= names
+    assert {
+        "base/domain.py",
+        "base/records.py",
+        "world/pole_state.py",
+        "world/parameters.py",
+    } <= names
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        "world/kernels/turnover.py",
+        "world/kernels/month.py",
+        "rules/trust.py",
+        "rules/jit.py",
+        "rules/poles.py",
+        "base/domain.py",
+        "base/records.py",
+        "world/pole_state.py",
+        "world/parameters.py",
+    ],
+)
+def test_the_digest_changes_with_any_source_compiled_into_the_kernels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: str
+) -> None:
+    root = _copy_package(tmp_path)
+    monkeypatch.setattr(cache_guard, "_HERE", root / "world" / "kernels")
+    before = cache_guard.sources_digest()
+    assert before == cache_guard.sources_digest()  # deterministic
+    path = root / edited
+    path.write_text(path.read_text() + "\n# edited\n")
+    assert cache_guard.sources_digest() != before
+
+
+def test_the_digest_ignores_the_rest_of_the_package(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    here = Path(cache_guard.__file__).parent
-    kernels = tmp_path / "world" / "kernels"
-    kernels.mkdir(parents=True)
-    (tmp_path / "base").mkdir()
-    for f in here.glob("*.py"):
-        (kernels / f.name).write_bytes(f.read_bytes())
-    domain = tmp_path / "base" / "domain.py"
-    domain.write_bytes((here.parent.parent / "base" / "domain.py").read_bytes())
-    monkeypatch.setattr(cache_guard, "_HERE", kernels)
-    digests = {cache_guard.sources_digest()}
-    assert digests == {cache_guard.sources_digest()}  # deterministic
-    for path in (kernels / "projects.py", kernels / "pole_life.py", domain):
-        path.write_text(path.read_text() + "\n# edited\n")
-        digests.add(cache_guard.sources_digest())
-    assert len(digests) == 4
+    root = _copy_package(tmp_path)
+    monkeypatch.setattr(cache_guard, "_HERE", root / "world" / "kernels")
+    before = cache_guard.sources_digest()
+    (root / "world" / "views.py").write_text("# not compiled into the kernels\n")
+    assert cache_guard.sources_digest() == before
 
 
 def test_a_missing_folder_is_left_alone(tmp_path: Path) -> None:
