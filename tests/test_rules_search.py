@@ -7,6 +7,9 @@ Rule functions are scalar; arrays of draws go through ``numpy.vectorize``.
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Callable
+from types import FrameType
 
 import numpy as np
 import pytest
@@ -562,6 +565,46 @@ def test_geometric_worked_example() -> None:
         4,
     ]
     assert search.geometric(0.999, 1.0) == 1
+
+
+def _within(lines: int, f: Callable[..., int], *args: object) -> int:
+    """``f(*args)``, or TimeoutError after ``lines`` lines of Python (a loop that never
+    ends fails the test instead of hanging it)."""
+    count = 0
+
+    def tracer(frame: FrameType, event: str, arg: object) -> Callable[..., object]:
+        nonlocal count
+        if event == "line":
+            count += 1
+            if count > lines:
+                raise TimeoutError(f"{f.__name__}{args} did not end")
+        return tracer
+
+    old = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        return f(*args)
+    finally:
+        sys.settrace(old)
+
+
+def test_geometric_ends_quickly_for_ordinary_draws() -> None:
+    assert _within(10_000, search.geometric, 0.999, 0.05) == 135  # 0.95^134 > 0.001 > 0.95^135
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TimeoutError,
+    reason="rules.search.geometric never ends for the largest draws numpy makes: its running "
+    "sum stalls below 1 (0.9999999999999997 for p = 0.65, the default partners draw), so "
+    "u = 1 - 2^-53 or 1 - 2^-52 loops forever (a compiled run would hang; probability "
+    "~2e-16 per draw)",
+)
+@pytest.mark.parametrize("p", [0.65, 0.3, 0.05])
+def test_geometric_ends_for_every_draw_numpy_makes(p: float) -> None:
+    # the smallest x with 1 - (1 - p)^x >= 1 - 2^-53
+    expected = math.ceil(-53 * math.log(2) / math.log(1 - p))
+    assert abs(_within(100_000, search.geometric, 1 - 2**-53, p) - expected) <= 1
 
 
 def test_geometric_frequencies_are_the_distribution() -> None:
