@@ -1,7 +1,7 @@
 """Domain vocabulary shared by rules and model: organisation kinds, project kinds, sectors.
 
 Integer codes (not strings) because state lives in numpy arrays; the names are what
-users see in outputs and docs. Source for the kinds and sectors: ``shared/domain/PTCE.md``.
+users see in outputs and docs. Source for the kinds and sectors: ``docs/field.md``.
 """
 
 from __future__ import annotations
