@@ -35,8 +35,7 @@ class CellParams:
         hi=20.0,
         unit="k€/month",
         role="uncertainty",
-        source="field",
-        doc="w: monthly cost of one FTE of the animation cell (MODEL.md: about €5k)",
+        doc="w: monthly cost of one FTE of the animation cell (about €5k: an assumption)",
     )
     initial_fte: float = param(
         1.4,

@@ -1,4 +1,4 @@
-r"""Trust lives in persons; organisations follow slowly (ODD §7.3, MODEL.md §5).
+r"""Phase 5: trust lives in persons; organisations follow slowly (ODD §7.3).
 
 Person-level trust :math:`\tau` between two boundary spanners who work together::
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 KIND_NAMES = [k.name.lower() for k in ProjectKind]
 KINDS = [k.name for k in OrgKind]
-#: The field's range of pole sizes ("a pole takes 10 to 25 members", PTCE.md), inclusive.
+#: The field's range of pole sizes ("a pole takes 10 to 25 members", docs/field.md), inclusive.
 FIELD_SIZE = (10, 25)
 
 SUMMARY_DOCS: dict[str, str] = {
