@@ -149,12 +149,12 @@ class CooperationParams:
         doc="most partners an initiator invites to one project (2 to 5 participants)",
     )
     opportunity_cost: float = param(
-        5.0,
-        lo=0.1,
-        hi=50.0,
-        unit="k€/FTE-month",
+        1.0,
+        lo=0.02,
+        hi=10.0,
+        unit="wages/FTE-month",
         role="uncertainty",
-        doc="rho_0: what an FTE-month earns elsewhere (about the cost of a post)",
+        doc="rho_0: what an FTE-month earns elsewhere, in wages (1 = what it costs)",
     )
     initial_return: float = param(
         1.0,

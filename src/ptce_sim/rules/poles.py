@@ -192,12 +192,12 @@ class PoleParams:
         doc="months without a leader after which the pole dissolves (cause: leader loss)",
     )
     debt_limit: float = param(
-        30.0,
+        6.0,
         lo=0.0,
-        hi=1000.0,
-        unit="k€",
+        hi=200.0,
+        unit="wages",
         role="uncertainty",
-        doc="debt of the cell beyond which the pole dies (cause: funding)",
+        doc="debt of the cell beyond which the pole dies (cause: funding), in wages (6 = 30 k€)",
     )
     institution_rate: float = param(
         0.03,
@@ -234,12 +234,12 @@ class PoleParams:
         source="calibrated",
     )
     value_premium: float = param(
-        1.2,
+        0.24,
         lo=0.0,
-        hi=20.0,
-        unit="k€/month",
+        hi=4.0,
+        unit="wages/month",
         role="uncertainty",
-        doc="V_0: monthly worth of belonging to a pole that shares one's values",
+        doc="V_0: monthly worth of belonging to a pole that shares one's values, in wages",
         source="calibrated",
     )
     patience_min: int = param(

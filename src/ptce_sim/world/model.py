@@ -73,7 +73,7 @@ class TerritoryModel(mesa.Model):
         Root seed (any integer >= 0); all randomness flows from it through named streams.
     **params:
         Any declared parameter by keyword, its dotted key with ``.`` written ``_``
-        (``turnover_rate=0.03``, ``funding_dues_flat=1.2``): applied at month 0 on top
+        (``turnover_rate=0.03``, ``funding_dues_flat=0.24``): applied at month 0 on top
         of the scenario. :meth:`parameter_names` lists them.
     """
 

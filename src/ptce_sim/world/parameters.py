@@ -15,6 +15,7 @@ from ptce_sim.rules.cooperation import CooperationParams
 from ptce_sim.rules.funding import (
     CallParams,
     CellParams,
+    EconomyParams,
     EventParams,
     FundingParams,
     StructuralParams,
@@ -44,6 +45,7 @@ class Parameters:
     """All parameters of one run, grouped by rule."""
 
     run: RunParams = field(default_factory=RunParams)
+    economy: EconomyParams = field(default_factory=EconomyParams)
     territory: TerritoryParams = field(default_factory=TerritoryParams)
     cooperation: CooperationParams = field(default_factory=CooperationParams)
     trust: TrustParams = field(default_factory=TrustParams)

@@ -162,7 +162,8 @@ def pole_summary(model: TerritoryModel, months: int) -> dict[str, Any]:
     died = np.array([p.died is not None for p in formal], dtype=bool)
     by_kind = reg.member_months_by_kind
     member_months = int(by_kind.sum())
-    public = sum(p.ledger[k] for p in poles for k in PUBLIC_SOURCES)
+    wage = model.params.economy.wage  # the model counts money in wages; outputs in k€
+    public = sum(p.ledger[k] for p in poles for k in PUBLIC_SOURCES) * wage
     pole_years = reg.formal_pole_months / 12.0
     nan = float("nan")
     out: dict[str, Any] = {

@@ -79,13 +79,13 @@ def pole_cards(model: TerritoryModel, alive_only: bool = True) -> list[PoleCard]
     """A card per pole (the living ones by default), in id order."""
     reg = model.poles
     month = model.month
+    wage = model.params.economy.wage  # the model counts money in wages; the cards in k€
     income: dict[int, dict[str, float]] = {}
     if reg._ledger_chunks:
         for row in reg._ledger_chunks[-1].tolist():
             if int(row[1]) == month:
-                income[int(row[0])] = dict(
-                    zip(fund.SOURCES, row[3 : 3 + len(fund.SOURCES)], strict=True)
-                )
+                amounts = [v * wage for v in row[3 : 3 + len(fund.SOURCES)]]
+                income[int(row[0])] = dict(zip(fund.SOURCES, amounts, strict=True))
     cards = []
     for p in reg.poles:
         if alive_only and not p.alive:
@@ -102,9 +102,9 @@ def pole_cards(model: TerritoryModel, alive_only: bool = True) -> list[PoleCard]
                 formalised=p.formalised,
                 age=month - p.formed,
                 cell_fte=p.fte,
-                cash=p.cash,
-                cell_cost=float(cell_cost(p.fte, model.params.cell)),
-                ledger=p.ledger,
+                cash=p.cash * wage,
+                cell_cost=float(cell_cost(p.fte, model.params.cell)) * wage,
+                ledger={k: v * wage for k, v in p.ledger.items()},
                 month_income=income.get(p.id, dict.fromkeys(fund.SOURCES, 0.0)),
                 la_active=p.la_active,
                 grant_months_left=p.grant_months_left,

@@ -81,4 +81,4 @@ def month(streams, t, catalyst, call_window, P, D, persons, orgs, trust, project
         tally,
     )
     report(P, orgs, projects, poles, n_kinds)
-    month_metrics(t, persons, orgs, trust, projects, tally)
+    month_metrics(t, P.economy.wage, persons, orgs, trust, projects, tally)

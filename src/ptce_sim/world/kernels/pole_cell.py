@@ -127,7 +127,7 @@ def budget(streams, t, call_window, joint_revenue, P, orgs, poles, tally):
                 first = ints[q, LA_NEXT_DECISION] == ints[q, FORMALISED]
                 active = rng.random() < subsidy_probability(first, t, fp)
             if active and ints[q, LA_ACTIVE] == 0:
-                emit(tally, t, _SUBSIDY_STARTED, -1, -1, q, -1, 0, fp.la_subsidy)
+                emit(tally, t, _SUBSIDY_STARTED, -1, -1, q, -1, 0, fp.la_subsidy * P.economy.wage)
             elif not active and ints[q, LA_ACTIVE] == 1:
                 emit(tally, t, _SUBSIDY_STOPPED, -1, -1, q, -1, 0, 0.0)
             ints[q, LA_ACTIVE] = 1 if active else 0
@@ -145,7 +145,8 @@ def budget(streams, t, call_window, joint_revenue, P, orgs, poles, tally):
             if rng.random() < call_win_probability(mat, cp):
                 floats[q, F_GRANT_MONTHLY] = grant_monthly(cp)
                 ints[q, GRANT_MONTHS_LEFT] = cp.duration
-                emit(tally, t, _GRANT_WON, -1, -1, q, -1, cp.duration, floats[q, F_GRANT_MONTHLY])
+                wage = P.economy.wage
+                emit(tally, t, _GRANT_WON, -1, -1, q, -1, cp.duration, floats[q, F_GRANT_MONTHLY] * wage)
         if ints[q, GRANT_MONTHS_LEFT] > 0:
             income[CALL_GRANT] = floats[q, F_GRANT_MONTHLY]
             ints[q, GRANT_MONTHS_LEFT] -= 1

@@ -145,7 +145,8 @@ def wins_call_as_informal(q, t, call_window, rng, P, poles, tally):
         return False
     poles.floats[q, F_GRANT_MONTHLY] = grant_monthly(cp)
     ints[q, GRANT_MONTHS_LEFT] = cp.duration
-    emit(tally, t, _GRANT_WON, -1, -1, q, -1, cp.duration, poles.floats[q, F_GRANT_MONTHLY])
+    monthly = poles.floats[q, F_GRANT_MONTHLY] * P.economy.wage
+    emit(tally, t, _GRANT_WON, -1, -1, q, -1, cp.duration, monthly)
     return True
 
 
