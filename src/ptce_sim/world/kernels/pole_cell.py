@@ -146,7 +146,17 @@ def budget(streams, t, call_window, joint_revenue, P, orgs, poles, tally):
                 floats[q, F_GRANT_MONTHLY] = grant_monthly(cp)
                 ints[q, GRANT_MONTHS_LEFT] = cp.duration
                 wage = P.economy.wage
-                emit(tally, t, _GRANT_WON, -1, -1, q, -1, cp.duration, floats[q, F_GRANT_MONTHLY] * wage)
+                emit(
+                    tally,
+                    t,
+                    _GRANT_WON,
+                    -1,
+                    -1,
+                    q,
+                    -1,
+                    cp.duration,
+                    floats[q, F_GRANT_MONTHLY] * wage,
+                )
         if ints[q, GRANT_MONTHS_LEFT] > 0:
             income[CALL_GRANT] = floats[q, F_GRANT_MONTHLY]
             ints[q, GRANT_MONTHS_LEFT] -= 1
