@@ -88,6 +88,7 @@ class EventKind(IntEnum):
     SUBSIDY_STARTED = 16  # the local authority subsidises the cell; value: € a year
     SUBSIDY_STOPPED = 17
     INTERVENTION = 18  # an intervention from outside the model (web view, notebook)
+    POLE_REANIMATED = 19  # a vegetating pole's cell hired again; value: the cell's FTE
 
 
 #: Integer columns of an event record (a ``value`` float goes with each).

@@ -104,12 +104,12 @@ class CellParams:
         doc="above this cash reserve the cell may hire",
     )
     grace_months: int = param(
-        12,
+        0,
         lo=0,
         hi=60,
         unit="months",
-        role="uncertainty",
-        doc="months after formalisation during which the cell is not cut (pledges carry it)",
+        role="lever",
+        doc="months after formalisation during which the cell is never cut (0: no such months)",
     )
     hire_min_members: int = param(
         12,
@@ -191,6 +191,22 @@ class FundingParams:
         unit="1/year",
         role="lever",
         doc="probability that the local subsidy is renewed each year",
+    )
+    la_value: float = param(
+        0.4,
+        lo=0.0,
+        hi=1.0,
+        unit="-",
+        role="uncertainty",
+        doc="how much the renewal probability moves with what the pole brings the authority",
+    )
+    la_outsider: float = param(
+        0.6,
+        lo=0.0,
+        hi=1.0,
+        unit="-",
+        role="uncertainty",
+        doc="decision probability multiplier when no local authority is a member of the pole",
     )
     election_factor: float = param(
         0.6,

@@ -183,14 +183,6 @@ class PoleParams:
         role="uncertainty",
         doc="months without any cooperation among members before the pole dies",
     )
-    leaderless_limit: int = param(
-        36,
-        lo=1,
-        hi=240,
-        unit="months",
-        role="uncertainty",
-        doc="months without a leader after which the pole dissolves (cause: leader loss)",
-    )
     debt_limit: float = param(
         6.0,
         lo=0.0,
@@ -273,6 +265,22 @@ class PoleParams:
         unit="1/month",
         role="lever",
         doc="s_support: extra monthly probability of a new leader (succession programme)",
+    )
+    successor_ties: float = param(
+        1.0,
+        lo=0.0,
+        hi=10.0,
+        unit="-",
+        role="uncertainty",
+        doc="weight of a person's ties within the pole in being chosen as its next leader",
+    )
+    leader_recruit: float = param(
+        2.0,
+        lo=0.0,
+        hi=20.0,
+        unit="-",
+        role="uncertainty",
+        doc="relative rise of p_consider for an outsider whose persons worked with the leader",
     )
     tender_rate: float = param(
         0.02,

@@ -28,7 +28,7 @@ from ptce_sim.world.territory import TerritoryParams
 
 @dataclass(frozen=True, kw_only=True)
 class RunParams:
-    """Horizon of a run."""
+    """Horizon of a run, and the warm start before it."""
 
     steps: int = param(
         240,
@@ -37,6 +37,14 @@ class RunParams:
         unit="months",
         role="structure",
         doc="months simulated (240 = 20 years)",
+    )
+    burn_in: int = param(
+        60,
+        lo=0,
+        hi=240,
+        unit="months",
+        role="structure",
+        doc="months of cooperation before month 0, unobserved, in which no pole formalises",
     )
 
 

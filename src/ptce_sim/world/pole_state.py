@@ -61,6 +61,7 @@ ACCUMULATORS: tuple[str, ...] = (
     "month_collective",
     "month_public",
     "month_income_total",
+    "share_paid",  # revenue share members paid their cells out of their gains (wages)
 )
 
 #: Columns of the per-pole table (``poles.parquet``), described in docs/outputs.md.
@@ -128,6 +129,8 @@ FLOAT_FIELDS: tuple[str, ...] = (
     "grant_monthly",
     "cost_total",
     "in_kind",
+    "trust",  # the members' mean trust (rules/lifecycle.py), this month
+    "trust_peak",  # the highest it has been
 )
 _INT = {name: k for k, name in enumerate(INT_FIELDS)}
 _FLOAT = {name: k for k, name in enumerate(FLOAT_FIELDS)}

@@ -26,21 +26,25 @@ if TYPE_CHECKING:
 
 def ties(model: TerritoryModel) -> pd.DataFrame:
     """One row per pair of organisations (i < j) that completed at least one cooperation:
-    ``cooperations`` completed together, ``person_trust`` (their best tie between persons
-    in post), ``org_trust`` (organisation-level trust) and ``trust`` (the effective trust
-    their decisions use)."""
+    ``cooperations`` completed together, ``ties`` (pairs of their persons in post who
+    worked together), ``person_trust`` (their best tie between persons in post),
+    ``org_trust`` (organisation-level trust) and ``trust`` (the effective trust their
+    decisions use)."""
     import pandas as pd
 
     rel = model.relations
     i, j = np.nonzero(np.triu(rel.history > 0, k=1))
     tau_bar = rel.tau0[i, j] + rel.best_dev[i, j]
     theta = rel.theta[i, j]
-    omega = personal_weight(0.0, model.params.trust)
+    same = (model.pole_of[i] >= 0) & (model.pole_of[i] == model.pole_of[j])
+    institution = np.where(same, model.institution[i], 0.0)
+    omega = np.vectorize(personal_weight)(institution, model.params.trust)
     return pd.DataFrame(
         {
             "i": i,
             "j": j,
             "cooperations": rel.history[i, j],
+            "ties": rel.tied[i, j],
             "person_trust": tau_bar,
             "org_trust": theta,
             "trust": np.vectorize(effective_trust)(tau_bar, theta, omega),
