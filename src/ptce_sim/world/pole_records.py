@@ -54,6 +54,8 @@ def table(reg: PoleRegistry, months: int) -> list[dict[str, Any]]:
                 **{f"final_{k.lower()}": int(c) for k, c in zip(KINDS, kinds, strict=True)},
                 "final_fte": p.fte,
                 "final_cash": p.cash * wage,
+                "final_trust": p.trust,
+                "peak_trust": p.trust_peak,
                 **{f"eur_{k}": v for k, v in ledger.items()},
                 "eur_cell_cost": p.cost_total * wage,
                 "eur_in_kind": p.in_kind * wage,

@@ -81,6 +81,8 @@ POLE_COLUMNS: list[str] = [
     *[f"final_{k.lower()}" for k in KINDS],
     "final_fte",
     "final_cash",
+    "final_trust",
+    "peak_trust",
     *[f"eur_{s}" for s in fund.SOURCES],
     "eur_cell_cost",
     "eur_in_kind",
@@ -274,6 +276,8 @@ class Pole:
     grant_monthly = _float_field("grant_monthly")
     cost_total = _float_field("cost_total")
     in_kind = _float_field("in_kind")
+    trust = _float_field("trust")
+    trust_peak = _float_field("trust_peak")
 
     @property
     def members(self) -> list[int]:

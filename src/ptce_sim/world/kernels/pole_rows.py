@@ -110,8 +110,10 @@ def homophily_with(homophily, idx):
 @njit(cache=True)
 def mean_member_trust(idx, P, orgs, trust):
     """A pole's mean member trust: the mean effective trust over the ordered member pairs
-    whose persons in post are tied (they worked together), over all distinct pairs when
-    none is, in numpy's summation order."""
+    that have worked together (over all distinct pairs when none has), in numpy's
+    summation order. Each pair's trust is carried by its persons in post: when the
+    persons who worked together leave, the pair stays in the mean and its trust falls
+    to what their successors and the organisations know of each other."""
     k = len(idx)
     buf = np.empty(k * k)
     nb = 0
@@ -119,7 +121,7 @@ def mean_member_trust(idx, P, orgs, trust):
         a = idx[r]
         for c in range(k):
             b = idx[c]
-            if trust.tied[a, b] > 0:
+            if trust.history[a, b] > 0:
                 buf[nb] = pair_trust(a, b, P, orgs, trust)
                 nb += 1
     if nb == 0:
