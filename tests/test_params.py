@@ -37,7 +37,7 @@ def test_parameter_tree_is_not_empty_and_keys_are_unique_and_dotted() -> None:
     assert len(set(keys)) == len(keys)
     assert all(k.count(".") == 1 for k in keys)
     groups = group_names(Parameters)
-    assert groups[:5] == ["run", "territory", "cooperation", "trust", "turnover"]
+    assert groups[:6] == ["run", "economy", "territory", "cooperation", "trust", "turnover"]
     assert {k.split(".")[0] for k in keys} == set(groups)
 
 

@@ -13,7 +13,7 @@ HEADER = (
     "default, bounds, unit, meaning, role and provenance. Roles: **lever** (a policy maker "
     "can set it), **uncertainty** (a behavioural constant we do not know well: to calibrate "
     "or explore), **structure** (the territory or the run; fixed during a run). Provenance: "
-    "**field** (a figure of the field brief, `shared/domain/PTCE.md`), **literature**, "
+    "**field** (a figure from the field sources, see [field.md](field.md)), **literature**, "
     "**calibrated**, **assumption**.\n\n"
     "Set any of them in a scenario file (`[group]` table) or on the command line with "
     "`--set group.name=value`.\n"
@@ -73,8 +73,8 @@ BASELINE_HEAD = [
     'description = "A reference territory of 80 organisations over 20 years. Poles are funded by '
     "modest member dues, a share of joint revenue and a yearly local-authority subsidy that is "
     'not always renewed; no national call is open and there is no structural funding."',
-    'sources = ["shared/domain/PTCE.md (orders of magnitude, funding options)", '
-    '"shared/design/MODEL.md (starting values)"]',
+    'sources = ["docs/field.md (orders of magnitude, funding options)", '
+    '"docs/parameters.md (starting values and their provenance)"]',
 ]
 
 

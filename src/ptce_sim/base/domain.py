@@ -1,7 +1,7 @@
 """Domain vocabulary shared by rules and model: organisation kinds, project kinds, sectors.
 
 Integer codes (not strings) because state lives in numpy arrays; the names are what
-users see in outputs and docs. Source for the kinds and sectors: ``shared/domain/PTCE.md``.
+users see in outputs and docs. Source for the kinds and sectors: ``docs/field.md``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from enum import IntEnum
 
 
 class OrgKind(IntEnum):
-    """Kind of organisation (MODEL.md §2)."""
+    """Kind of organisation (ODD §2; docs/field.md)."""
 
     ASSO = 0  # association
     COOP = 1  # cooperative: SCIC, SCOP, ESS company
@@ -21,7 +21,7 @@ class OrgKind(IntEnum):
 
 
 class ProjectKind(IntEnum):
-    """Kind of cooperation project (MODEL.md §4)."""
+    """Kind of cooperation project (ODD §7.4; docs/field.md: three forms of cooperation)."""
 
     COMMERCIAL = 0  # joint offer to customers: revenue for market members
     POOLING = 1  # mutualisation of skills, knowledge, places, material: savings
@@ -88,6 +88,7 @@ class EventKind(IntEnum):
     SUBSIDY_STARTED = 16  # the local authority subsidises the cell; value: € a year
     SUBSIDY_STOPPED = 17
     INTERVENTION = 18  # an intervention from outside the model (web view, notebook)
+    POLE_REANIMATED = 19  # a vegetating pole's cell hired again; value: the cell's FTE
 
 
 #: Integer columns of an event record (a ``value`` float goes with each).

@@ -66,7 +66,7 @@ def param(
     choices:
         Allowed values for a string parameter.
     source:
-        Provenance of the default: ``field`` (PTCE.md figure), ``literature``,
+        Provenance of the default: ``field`` (a figure of ``docs/field.md``), ``literature``,
         ``calibrated`` or ``assumption``.
     """
     if role not in ROLES:

@@ -10,8 +10,11 @@ Each month, for every formal pole (every euro traced by source, ``SOURCES``)::
   market member's annual revenue; non-market members pay half the flat rate), paid by the
   members who are not dissatisfied;
 - **local-authority subsidy**: a yearly amount, decided every 12 months after
-  formalisation: granted at the first decision, then renewed with probability ``p_renew``,
-  times ``f_election`` in a municipal election year (subsidy_probability);
+  formalisation by the local authority, from what the pole brings its territory: granted
+  at the first decision, then renewed with probability ``p_renew + v_LA * (value - 1/2)``
+  (value: the members' joint projects per member-year against the performance target,
+  pole_value), times ``f_election`` in a municipal election year, times ``f_out`` when
+  no local authority is a member of the pole (subsidy_probability);
 - **revenue share** ``phi`` of the gains members draw from projects they run together
   inside the pole (revenue_share);
 - **national calls for projects**: while ``calls.open``, a formal pole without a current
@@ -25,14 +28,16 @@ Each month, for every formal pole (every euro traced by source, ``SOURCES``)::
   ``performance_target`` cooperations per member per year (structural_income);
 - **matching funds**: ``matching_rate`` € of public money per € of dues collected.
 
-**Staffing** (staffing, cell_staff). Below ``reserve_low`` months of the current cost,
-cut ``fte_step`` FTE; when the cash covers ``reserve_high`` months of the cost *after*
-hiring, hire ``fte_step`` FTE up to ``fte_cap`` (beyond the first post, only with at least
-``hire_min_members`` members). During the first ``grace_months`` after formalisation the
-cell is never cut (members' pledges carry it); a vegetating pole's cell is dormant (no
-staff). Without any FTE a value-driven member may carry the animation at its own cost
-(can_volunteer: commitment ``alpha * H >= volunteer_alpha`` and the free time), traced
-as an in-kind contribution.
+**Staffing** (sized_fte, staffing, cell_staff). A new cell is sized to the funding
+pledged for its first year (whole steps of ``fte_step`` FTE it pays for, at most
+``fte_cap``). Then, in any month: below ``reserve_low`` months of the current cost, cut
+``fte_step`` FTE; when the cash covers ``reserve_high`` months of the cost *after*
+hiring, hire ``fte_step`` FTE up to ``fte_cap`` (beyond the first post, only with at
+least ``hire_min_members`` members). A cell without staff — a vegetating pole's too —
+hires again when its money returns, and the pole is re-animated. ``grace_months``
+(0 by default) would forbid cuts after formalisation. Without any FTE a value-driven
+member may carry the animation at its own cost (can_volunteer: commitment
+``alpha * H >= volunteer_alpha`` and the free time), traced as an in-kind contribution.
 
 **Pledge.** A pole may formalise when its members pledge a first-year budget of at least
 ``pledge_share`` of the first year's cell cost (pledged_budget, first_year_cost): a
@@ -44,6 +49,7 @@ Public sources are the LA subsidy, call grants, structural funding and matching 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ptce_sim.rules.jit import rule
@@ -70,13 +76,27 @@ def is_election_year(month: int, p: Any) -> bool:
 
 
 @rule
-def subsidy_probability(first_decision: bool, month: int, p: Any) -> float:
+def pole_value(cooperation_rate: float, target: float) -> float:
+    """What a pole brings the local authority, in [0, 1]: its members' joint projects per
+    member and year against the performance target (the activity and jobs the
+    authority's territory sees)."""
+    return min(1.0, cooperation_rate / target) if target > 0 else 1.0
+
+
+@rule
+def subsidy_probability(
+    first_decision: bool, month: int, value: float, authority_member: bool, p: Any
+) -> float:
     """Probability that the local authority subsidises the cell at this yearly decision:
-    1 at the first decision, then ``p_renew``, times ``f_election`` in an election year."""
+    1 at the first decision, then ``p_renew + v_LA * (value - 1/2)`` (what the pole
+    brings it, :func:`pole_value`), times ``f_election`` in an election year; times
+    ``f_out`` when no local authority is a member of the pole (it decides from afar)."""
+    outside = 1.0 if authority_member else p.la_outsider
     if first_decision:
-        return 1.0
+        return outside
     factor = p.election_factor if is_election_year(month, p) else 1.0
-    return p.la_renewal * factor
+    renewal = min(max(p.la_renewal + p.la_value * (value - 0.5), 0.0), 1.0)
+    return renewal * factor * outside
 
 
 @rule
@@ -106,8 +126,17 @@ def expected_call_income(p: Any) -> float:
 
 @rule
 def starting_fte(p: Any) -> float:
-    """Staff of a new cell: ``initial_fte``, never above the cap (``p``: ``[cell]``)."""
+    """The usual first post of a cell: ``initial_fte``, never above the cap (``p``:
+    ``[cell]``); what the members' pledge is measured against."""
     return min(p.initial_fte, p.fte_cap)
+
+
+@rule
+def sized_fte(pledged: float, p: Any) -> float:
+    """Staff of a new cell, sized to the funding pledged for its first year: the whole
+    FTE steps that budget pays for, at most ``fte_cap`` (0 when it pays for none)."""
+    steps = math.floor(pledged / (12.0 * p.cost_per_fte * p.fte_step) + 1e-9)
+    return min(p.fte_cap, round(steps * p.fte_step, 9))
 
 
 @rule
@@ -126,11 +155,11 @@ def pledged_budget(monthly_dues: float, funding: Any, structural: Any, call_inco
 
 
 @rule
-def performance_met(started: int, members: int, months_formal: int, target: float) -> bool:
-    """The members started at least ``target`` cooperations per member per year since
-    formalisation (``months_formal`` months, counted as at least a year)."""
+def performance_rate(started: int, members: int, months_formal: int) -> float:
+    """Joint projects a pole's members started per member and year since formalisation
+    (``months_formal`` months, counted as at least a year)."""
     years = max(months_formal / 12.0, 1.0)
-    return started / max(members, 1) / years >= target
+    return started / max(members, 1) / years
 
 
 @rule
@@ -175,17 +204,22 @@ def staffing(fte: float, cash: float, members: int, p: Any) -> float:
 
 
 @rule
-def cell_staff(
-    formal: bool, months_formal: int, fte: float, cash: float, members: int, p: Any
-) -> float:
-    """The cell's staff after this month's budget: dormant (0) unless the pole is formal;
-    never cut during the first ``grace_months`` (the pledges carry it); else
-    :func:`staffing`."""
-    if not formal:
-        return 0.0
+def cell_staff(months_formal: int, fte: float, cash: float, members: int, p: Any) -> float:
+    """The cell's staff after this month's budget: :func:`staffing`, except that it is
+    never cut during the first ``grace_months`` (0 by default: a cell is cut in any month
+    its money runs short). A cell without staff (a vegetating pole's too) hires again
+    when its cash covers ``reserve_high`` months of one step: the pole is re-animated."""
     if months_formal < p.grace_months:
         return max(fte, staffing(fte, cash, members, p))
     return staffing(fte, cash, members, p)
+
+
+@rule
+def can_afford_animation(cash: float, p: Any) -> bool:
+    """The cell's cash covers ``reserve_high`` months of one step of staff: the least a
+    cell hires; a pole that cannot afford it and has nobody to animate it dies of
+    funding."""
+    return cash > p.reserve_high * p.fte_step * p.cost_per_fte
 
 
 @rule

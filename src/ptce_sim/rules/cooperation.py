@@ -22,8 +22,9 @@ F = NDArray[np.float64]
 
 #: Propensity of each organisation kind (rows: ASSO, COOP, SIAE, FIRM, LA, RT) to propose
 #: each project kind (columns: commercial, pooling, strategic, R&D). An assumption,
-#: shaped by the field brief: market kinds seek outlets, associations pool, local
-#: authorities work on strategy, research centres on R&D.
+#: shaped by the field sources (docs/field.md): market kinds seek outlets, associations
+#: pool, local authorities work on strategy, research and training centres on R&D and on
+#: pooled knowledge and training (knowledge is the second pooling members seek, 76 %).
 KIND_PROPENSITY = np.array(
     [
         [0.35, 0.35, 0.25, 0.05],  # ASSO
@@ -31,7 +32,7 @@ KIND_PROPENSITY = np.array(
         [0.55, 0.25, 0.15, 0.05],  # SIAE
         [0.65, 0.15, 0.10, 0.10],  # FIRM
         [0.20, 0.20, 0.60, 0.00],  # LA
-        [0.10, 0.10, 0.20, 0.60],  # RT
+        [0.10, 0.30, 0.20, 0.40],  # RT
     ]
 )
 
@@ -148,13 +149,29 @@ class CooperationParams:
         role="structure",
         doc="most partners an initiator invites to one project (2 to 5 participants)",
     )
-    opportunity_cost: float = param(
-        5.0,
-        lo=0.1,
-        hi=50.0,
-        unit="k€/FTE-month",
+    sector_affinity: float = param(
+        0.5,
+        lo=0.0,
+        hi=3.0,
+        unit="-",
         role="uncertainty",
-        doc="rho_0: what an FTE-month earns elsewhere (about the cost of a post)",
+        doc="relative rise of a pair's fit for a project when both work in the same sector",
+    )
+    leader_assignment: float = param(
+        3.0,
+        lo=1.0,
+        hi=20.0,
+        unit="-",
+        role="uncertainty",
+        doc="weight of a territorial entrepreneur when its organisation staffs a project",
+    )
+    opportunity_cost: float = param(
+        1.0,
+        lo=0.02,
+        hi=10.0,
+        unit="wages/FTE-month",
+        role="uncertainty",
+        doc="rho_0: what an FTE-month earns elsewhere, in wages (1 = what it costs)",
     )
     initial_return: float = param(
         1.0,

@@ -1,6 +1,14 @@
-"""The money parameter groups: the animation cell (``[cell]``), funding policies
-(``[funding]``), national calls for projects (``[calls]``), structural funding
-(``[structural]``) and exogenous catalysts (``[events]``); the income sources of a cell.
+"""The money parameter groups: the unit of money (``[economy]``), the animation cell
+(``[cell]``), funding policies (``[funding]``), national calls for projects
+(``[calls]``), structural funding (``[structural]``) and exogenous catalysts
+(``[events]``); the income sources of a cell.
+
+**Units.** Every amount of money is counted in *wages*: the cost of one FTE-month
+(``economy.wage``, 5 k€ by default). A subsidy of 5 wages a year is 25 k€ a year at the
+default wage. Why: the model's behaviour then depends only on ratios — what a project
+brings against what a member's time costs, what a subsidy pays against what a cell
+costs — and a sensitivity analysis screens those ratios, not a unit of currency. The
+wage converts the outputs back to k€.
 
 The equations that use them live in ``rules/cell.py`` (phase 8, the cell's money and
 staff) and ``rules/lifecycle.py`` (phase 9, formalisation).
@@ -26,17 +34,32 @@ PUBLIC_SOURCES: tuple[str, ...] = ("la_subsidy", "call_grant", "structural", "ma
 
 
 @dataclass(frozen=True, kw_only=True)
+class EconomyParams:
+    """The unit of money: every amount of the model is counted in wages (the cost of an
+    FTE-month), so that the model's behaviour depends on ratios only; the wage converts
+    them to euros in the outputs."""
+
+    wage: float = param(
+        5.0,
+        lo=0.1,
+        hi=100.0,
+        unit="k€/FTE-month",
+        role="structure",
+        doc="what one FTE-month costs, in k€ (only converts the outputs to euros)",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class CellParams:
     """The animation cell: cost and staffing rule."""
 
     cost_per_fte: float = param(
-        5.0,
-        lo=0.5,
-        hi=20.0,
-        unit="k€/month",
+        1.0,
+        lo=0.2,
+        hi=4.0,
+        unit="wages/FTE-month",
         role="uncertainty",
-        source="field",
-        doc="w: monthly cost of one FTE of the animation cell (MODEL.md: about €5k)",
+        doc="monthly cost of one FTE of the animation cell, in wages (1 = the territory's wage)",
     )
     initial_fte: float = param(
         1.4,
@@ -81,12 +104,12 @@ class CellParams:
         doc="above this cash reserve the cell may hire",
     )
     grace_months: int = param(
-        12,
+        0,
         lo=0,
         hi=60,
         unit="months",
-        role="uncertainty",
-        doc="months after formalisation during which the cell is not cut (pledges carry it)",
+        role="lever",
+        doc="months after formalisation during which the cell is never cut (0: no such months)",
     )
     hire_min_members: int = param(
         12,
@@ -125,12 +148,12 @@ class FundingParams:
         doc="how dues are set: a flat amount per member, or a share of revenue",
     )
     dues_flat: float = param(
-        0.6,
+        0.12,
         lo=0.0,
-        hi=50.0,
-        unit="k€/year",
+        hi=10.0,
+        unit="wages/year",
         role="lever",
-        doc="flat yearly dues per member (dues_mode = flat)",
+        doc="flat yearly dues per member (dues_mode = flat), in wages (0.12 = 600 €)",
     )
     dues_rate: float = param(
         0.002,
@@ -154,12 +177,12 @@ class FundingParams:
         doc="unpaid months after which a member is excluded (with dues_exclusion)",
     )
     la_subsidy: float = param(
-        25.0,
+        5.0,
         lo=0.0,
-        hi=500.0,
-        unit="k€/year",
+        hi=100.0,
+        unit="wages/year",
         role="lever",
-        doc="yearly subsidy of the local authority to a formal pole's cell",
+        doc="yearly subsidy of the local authority to a formal pole's cell, in wages (5 = 25 k€)",
     )
     la_renewal: float = param(
         0.8,
@@ -168,6 +191,22 @@ class FundingParams:
         unit="1/year",
         role="lever",
         doc="probability that the local subsidy is renewed each year",
+    )
+    la_value: float = param(
+        0.4,
+        lo=0.0,
+        hi=1.0,
+        unit="-",
+        role="uncertainty",
+        doc="how much the renewal probability moves with what the pole brings the authority",
+    )
+    la_outsider: float = param(
+        0.6,
+        lo=0.0,
+        hi=1.0,
+        unit="-",
+        role="uncertainty",
+        doc="decision probability multiplier when no local authority is a member of the pole",
     )
     election_factor: float = param(
         0.6,
@@ -221,13 +260,13 @@ class CallParams:
         doc="a national call for projects is open (toggle it with [[policy]] entries)",
     )
     grant: float = param(
-        130.0,
+        26.0,
         lo=0.0,
-        hi=2000.0,
-        unit="k€",
+        hi=400.0,
+        unit="wages",
         role="lever",
         source="field",
-        doc="grant per laureate over its whole duration (2014 call: €3M for 23 laureates)",
+        doc="grant per laureate over its whole duration, in wages (2014 call: €3M / 23 = 26)",
     )
     duration: int = param(
         36,
@@ -267,10 +306,10 @@ class StructuralParams:
     amount: float = param(
         0.0,
         lo=0.0,
-        hi=1000.0,
-        unit="k€/year",
+        hi=200.0,
+        unit="wages/year",
         role="lever",
-        doc="continuous yearly funding per formal pole (60 = one FTE)",
+        doc="continuous yearly funding per formal pole, in wages (12 = one FTE)",
     )
     performance_share: float = param(
         0.0,

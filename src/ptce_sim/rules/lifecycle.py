@@ -12,10 +12,17 @@ among the group's organisations with a leader.
 **Pole trust.** A pole's mean member trust is the mean effective trust over ordered
 pairs of members that have cooperated (over all pairs when none has).
 
-**Leadership.** When the pole's leader leaves, ``A`` is reduced until a successor
-emerges among the persons in post of its ESS members, with monthly probability::
+**Leadership.** The leader is a person: a territorial entrepreneur of a member, who
+takes part in more of its organisation's projects (``rules/search.assigned_person``) and
+so holds many of the pole's ties, and who draws outsiders it has worked with
+(``rules/membership.consider_probability``). When the leader leaves, its ties go with it,
+``A`` is reduced until a successor emerges among the persons in post of the pole's ESS
+members, with monthly probability::
 
     s = s_0 * (mean trust + I) / 2 + s_support                    (succession_probability)
+
+the successor drawn with weights ``1 + w_ties * ties`` (its ties to the other members'
+persons, ``successor_weight``): the person who knows the pole best.
 
 **Formalisation** (legal body + animation cell), monthly hazard::
 
@@ -46,10 +53,13 @@ with a dedicated body), vegetating poles ``I <- I * (1 - iota_v)``, informal pol
 
 1. cash below ``-debt_limit``                                   -> funding
 2. vegetating for ``veg_death`` months                           -> funding
-3. no leader for ``leaderless_limit`` months (nobody took over)    -> leader loss
-4. fewer than ``n_min`` members, or no cooperation among members for ``idle_limit``
-   months: leaderless for 12+ months -> leader loss; else mean member trust < theta_T ->
-   trust collapse; else -> membership erosion.
+3. fewer than ``n_min`` members, or no cooperation among members for ``idle_limit``
+   months (the pole has stopped living): leaderless for 12+ months -> leader loss; else
+   mean member trust fell below ``theta_T`` after having been above it -> trust
+   collapse (trust_fell); else -> membership erosion.
+
+There is no timer on leadership: a pole without a leader dies only when its members
+stop cooperating or leave.
 
 References: Provan & Kenis (2008) for the network administrative organisation (the cell);
 Brüderl & Schüssler (1990) and Levinthal (1991) for survival as a cash random walk and the
@@ -84,6 +94,13 @@ def succession_probability(mean_trust: float, institutionalisation: float, p: An
     """``s = s_0 * (mean trust + I) / 2 + s_support``, in [0, 1] (``p``: ``[poles]``)."""
     s = p.succession_rate * (mean_trust + institutionalisation) / 2.0 + p.succession_support
     return clip(s, 0.0, 1.0)
+
+
+@rule
+def successor_weight(ties: int, p: Any) -> float:
+    """Weight of a candidate successor: ``1 + w_ties * ties`` (its ties to the persons of
+    the pole's other members)."""
+    return 1.0 + p.successor_ties * ties
 
 
 @rule
@@ -154,6 +171,12 @@ def at_risk(size: int, idle_months: int, p: Any) -> bool:
 
 
 @rule
+def trust_fell(mean_trust: float, trust_peak: float, p: Any) -> bool:
+    """The members' mean trust is below ``theta_T`` after having been at or above it."""
+    return mean_trust < p.trust_threshold <= trust_peak
+
+
+@rule
 def death_cause(
     cash: float,
     vegetating_months: int,
@@ -161,6 +184,7 @@ def death_cause(
     idle_months: int,
     leaderless_months: int,
     mean_trust: float,
+    trust_peak: float,
     p: Any,
 ) -> int:
     """The cause of death this month as an index in ``rules.poles.CAUSES``, or -1 if the
@@ -169,12 +193,10 @@ def death_cause(
         return FUNDING
     if vegetating_months >= p.vegetation_death:
         return FUNDING
-    if leaderless_months >= p.leaderless_limit:
-        return LEADER_LOSS
     if at_risk(size, idle_months, p):
         if leaderless_months >= LEADERLESS_CAUSE_MONTHS:
             return LEADER_LOSS
-        if mean_trust < p.trust_threshold:
+        if trust_fell(mean_trust, trust_peak, p):
             return TRUST_COLLAPSE
         return MEMBERSHIP_EROSION
     return -1

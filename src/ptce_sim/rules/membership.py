@@ -1,12 +1,15 @@
 r"""Phase 7: who joins a pole, who is dissatisfied, who leaves (ODD §7.6; parameters
 ``[poles]``, ``[funding]``).
 
-**Ties.** Two organisations are *linked* when they have completed at least one
-cooperation and their effective trust is at least ``theta_T`` (trusted_tie); links make
-poles emerge (``rules/lifecycle.py``) and draw outsiders in.
+**Ties.** Two organisations are *linked* when persons of theirs now in post have worked
+together (a tie: ``rules/trust.py``) and their effective trust is at least ``theta_T``
+(trusted_tie); links make poles emerge (``rules/lifecycle.py``) and draw outsiders in. A
+departure that takes the last tie between two members unlinks them.
 
-**Joining.** An outsider considers joining with probability ``p_consider`` a month; it
-weighs the pole where it has the most linked members, and joins when::
+**Joining.** An outsider considers joining with probability ``p_consider`` a month,
+``(1 + r_L)`` times more when its persons have worked with a pole's leader (leaders
+recruit: consider_probability); it weighs the pole where it has the most linked members,
+and joins when::
 
     rho_i * c_P + alpha_i * H(i, pole) * V_0  >  dues_i + c_P * rho_0      (join_value > 0)
 
@@ -33,9 +36,17 @@ from ptce_sim.rules.jit import rule
 
 
 @rule
-def trusted_tie(trust: float, cooperations: int, threshold: float) -> bool:
-    """A link of the pole graph: at least one completed cooperation and trust >= theta_T."""
-    return cooperations > 0 and trust >= threshold
+def trusted_tie(trust: float, ties: int, threshold: float) -> bool:
+    """A link of the pole graph: persons in post who worked together (``ties`` tied pairs
+    of persons) and trust >= theta_T."""
+    return ties > 0 and trust >= threshold
+
+
+@rule
+def consider_probability(knows_leader: bool, p: Any) -> float:
+    """Monthly probability that an outsider weighs joining a pole: ``p_consider``, times
+    ``1 + r_L`` when its persons have worked with a pole's leader (``p``: ``[poles]``)."""
+    return p.join_consider * (1.0 + p.leader_recruit) if knows_leader else p.join_consider
 
 
 @rule

@@ -183,21 +183,13 @@ class PoleParams:
         role="uncertainty",
         doc="months without any cooperation among members before the pole dies",
     )
-    leaderless_limit: int = param(
-        36,
-        lo=1,
-        hi=240,
-        unit="months",
-        role="uncertainty",
-        doc="months without a leader after which the pole dissolves (cause: leader loss)",
-    )
     debt_limit: float = param(
-        30.0,
+        6.0,
         lo=0.0,
-        hi=1000.0,
-        unit="k€",
+        hi=200.0,
+        unit="wages",
         role="uncertainty",
-        doc="debt of the cell beyond which the pole dies (cause: funding)",
+        doc="debt of the cell beyond which the pole dies (cause: funding), in wages (6 = 30 k€)",
     )
     institution_rate: float = param(
         0.03,
@@ -234,12 +226,12 @@ class PoleParams:
         source="calibrated",
     )
     value_premium: float = param(
-        1.2,
+        0.24,
         lo=0.0,
-        hi=20.0,
-        unit="k€/month",
+        hi=4.0,
+        unit="wages/month",
         role="uncertainty",
-        doc="V_0: monthly worth of belonging to a pole that shares one's values",
+        doc="V_0: monthly worth of belonging to a pole that shares one's values, in wages",
         source="calibrated",
     )
     patience_min: int = param(
@@ -273,6 +265,22 @@ class PoleParams:
         unit="1/month",
         role="lever",
         doc="s_support: extra monthly probability of a new leader (succession programme)",
+    )
+    successor_ties: float = param(
+        1.0,
+        lo=0.0,
+        hi=10.0,
+        unit="-",
+        role="uncertainty",
+        doc="weight of a person's ties within the pole in being chosen as its next leader",
+    )
+    leader_recruit: float = param(
+        2.0,
+        lo=0.0,
+        hi=20.0,
+        unit="-",
+        role="uncertainty",
+        doc="relative rise of p_consider for an outsider whose persons worked with the leader",
     )
     tender_rate: float = param(
         0.02,

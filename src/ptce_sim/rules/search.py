@@ -24,11 +24,13 @@ It then considers ``m`` candidates drawn without replacement with weights::
 
 ``fit`` (kind_fit) is the complementarity of competences for commercial and R&D
 projects (what ``j`` brings that ``i`` lacks), their Jaccard similarity for pooling, and
-the mean of both for strategic ones. A project starts when **both** sides score at least
+the mean of both for strategic ones, ``1 + a_S`` times higher when the two work in the
+same sector (pair_fit: value chains). A project starts when **both** sides score at least
 ``theta`` and have the time; partners are chosen by softmax on ``beta * S`` without
 replacement (choice_key: the Gumbel-top-k trick), their number is geometric
 (partners_wanted), its duration uniform (project_duration). R&D projects need a research
-or training centre.
+or training centre. Each participant assigns one of its persons in post, a territorial
+entrepreneur ``leader_assignment`` times as likely as a colleague (person_weight).
 
 References: Klos & Nooteboom (2001) for partner choice combining trust and expected
 profit; SKIN (Gilbert, Ahrweiler & Pyka) for partner search.
@@ -98,8 +100,8 @@ def acquaintance(distance: float, p: Any) -> float:
 
 @rule
 def candidate_weight(acquaintance: float, was_partner: bool, same_pole: bool, p: Any) -> float:
-    """``w_ij``: acquaintance, plus ``w_prev`` for a previous partner, plus ``w_pole`` for a
-    co-member of the searcher's pole."""
+    """``w_ij``: acquaintance, plus ``w_prev`` for a previous partner (persons now in post
+    who worked together), plus ``w_pole`` for a co-member of the searcher's pole."""
     w = acquaintance
     if was_partner:
         w += p.previous_partner_weight
@@ -167,6 +169,15 @@ def kind_fit(kind: int, comp: float, sim: float) -> float:
 
 
 @rule
+def pair_fit(kind: int, comp: float, sim: float, same_sector: bool, p: Any) -> float:
+    """Fit of a pair for a project kind (:func:`kind_fit`), ``1 + a_S`` times higher when
+    both work in the same sector: a value chain (wood construction, food, mobility) is
+    where complementary competences meet (``a_S``: ``sector_affinity``)."""
+    fit = kind_fit(kind, comp, sim)
+    return fit * (1.0 + p.sector_affinity) if same_sector else fit
+
+
+@rule
 def expected_return(
     fit: float, perceived: float, nominal_cost: float, cost: float, rho0: float
 ) -> float:
@@ -216,6 +227,14 @@ def partners_wanted(u: float, p: Any) -> int:
     """Partners an initiator invites: 1 plus a geometric number of extra partners (each
     with probability ``extra_partner_prob``), at most ``max_partners``."""
     return min(geometric(u, 1.0 - p.extra_partner_prob), p.max_partners)
+
+
+@rule
+def person_weight(is_leader: bool, p: Any) -> float:
+    """Weight of a person in post when its organisation assigns one to a project: a
+    territorial entrepreneur counts ``leader_assignment`` times a colleague (leaders
+    carry their organisation's cooperation, and so its ties)."""
+    return p.leader_assignment if is_leader else 1.0
 
 
 @rule

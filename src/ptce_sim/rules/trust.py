@@ -1,27 +1,45 @@
-r"""Trust lives in persons; organisations follow slowly (ODD §7.3, MODEL.md §5).
+r"""Phase 5: trust lives in persons; organisations follow slowly (ODD §7.3).
 
-Person-level trust :math:`\tau` between two boundary spanners who work together::
+**Persons.** Trust between two boundary spanners ``p`` and ``q`` (of organisations ``i``
+and ``j``) has three parts::
 
-    success:         tau <- tau + eta_plus * (1 - tau)
-    failure:         tau <- tau - eta_minus * tau
-    no interaction:  tau <- tau0 + (tau - tau0) * (1 - delta)          (every month)
-    baseline:        tau0 = tau_b + chi_H * H_ij + chi_h * (1 - exp(-n_ij / n_h))
+    tau_pq = tau0_ij + floor_pq + dev_pq
 
-where ``H_ij`` is the value homophily of the two organisations and ``n_ij`` the number of
-cooperations they completed together (a saturating memory of shared history, so that the
-baseline stays in [0, 1]).
+    stranger baseline:  tau0_ij  = tau_b + chi_H * H_ij                     (stranger_trust)
+    shared history:     floor_pq = chi_h * (1 - exp(-m_pq / n_h))           (history_floor)
 
-Organisation-level (institutional) trust follows the best person tie, faster in a formal
-pole (institutionalisation ``I``)::
+``H_ij`` is the value homophily of the two organisations; ``m_pq`` the joint projects the
+two *persons* completed together while both in post: history lives between persons. When
+a joint project of theirs ends, their trust moves::
 
-    Theta <- Theta + (kappa_0 + kappa_I * I) * (tau_bar - Theta)
-    tau_bar = max over the person pairs of the two organisations (several ties buffer an exit)
+    success:  tau <- tau + eta_plus * (1 - tau)                             (after_success)
+    failure:  tau <- tau - eta_minus * tau                                  (after_failure)
 
-Decisions use the effective trust ``T = omega * tau_bar + (1 - omega) * Theta`` with
-``omega = omega_informal - (omega_informal - omega_formal) * I``.
+and ``m_pq`` grows by one: the part of their trust that their history explains no longer
+fades. Without interaction the rest relaxes towards ``tau0 + floor``::
 
-A newcomer replacing a departed person starts at ``psi * Theta + (1 - psi) * tau0``
-(handover ``psi``, see ``rules/turnover.py``).
+    dev <- dev * (1 - delta)                                                (relax)
+
+**Departures.** A person who leaves takes its history and its ties with it
+(``vacated_trust``): its post's trust is back to the stranger baseline. Its successor
+starts at ``psi * Theta + (1 - psi) * tau0`` with everyone (``newcomer_trust``): the
+organisation passes on a share ``psi`` (the handover, ``rules/turnover.py``, more with an
+animation cell) of what it knows of its partners.
+
+**Organisations.** Organisation-level (institutional) trust follows the best person tie
+between the two organisations, faster in a formal pole (institutionalisation ``I``)::
+
+    Theta <- Theta + (kappa_0 + kappa_I * I) * (tau_bar - Theta)            (follow)
+    tau_bar = max over the present person pairs of the two organisations
+
+**Decisions** use the effective trust (``effective_trust``)::
+
+    T = omega * tau_bar + (1 - omega) * Theta
+    omega = omega_informal + (omega_formal - omega_informal) * I            (personal_weight)
+
+with ``I`` the institutionalisation of the pole when both organisations are members of
+the same pole, 0 otherwise: as a pole institutionalises, trust moves from the persons to
+the organisations, and a departure costs less.
 
 References: Zaheer, McEvily & Perrone (1998) on interpersonal vs inter-organisational
 trust; Vanneste (2016); Broschak & Block (2014) and Rogan (2014) on boundary-spanner exits.
@@ -63,7 +81,7 @@ class TrustParams:
         hi=0.5,
         unit="-",
         role="uncertainty",
-        doc="chi_h: extra baseline trust from a long shared history (saturating)",
+        doc="chi_h: trust two persons keep from a long shared history (saturating)",
     )
     history_scale: float = param(
         3.0,
@@ -71,7 +89,7 @@ class TrustParams:
         hi=50.0,
         unit="cooperations",
         role="uncertainty",
-        doc="n_h: number of joint cooperations for 63% of the history effect",
+        doc="n_h: joint projects of two persons for 63% of their history's effect",
     )
     gain: float = param(
         0.1,
@@ -145,18 +163,17 @@ class TrustParams:
 
 
 @rule
-def baseline_trust(homophily: float, history: int, p: TrustParams) -> float:
-    """Baseline ``tau0`` towards which person trust relaxes; in [0, 1] by construction.
+def stranger_trust(homophily: float, p: TrustParams) -> float:
+    """Person trust between two persons who have never worked together:
+    ``tau0 = tau_b + chi_H * H`` (in [0, 1] by the parameter check)."""
+    return min(p.baseline + p.homophily_weight * homophily, 1.0)
 
-    ``tau0 = tau_b + chi_H * H + chi_h * (1 - exp(-n / n_h))``, with ``n`` the
-    cooperations the two organisations completed together (the parameter check allows a
-    1e-12 round-off above 1, clipped here)."""
-    tau0 = (
-        p.baseline
-        + p.homophily_weight * homophily
-        + p.history_weight * (-math.expm1(-history / p.history_scale))
-    )
-    return min(tau0, 1.0)
+
+@rule
+def history_floor(joint_projects: int, p: TrustParams) -> float:
+    """The part of two persons' trust their shared history explains, which does not fade:
+    ``chi_h * (1 - exp(-m / n_h))`` after ``m`` joint projects (saturating)."""
+    return p.history_weight * (-math.expm1(-joint_projects / p.history_scale))
 
 
 @rule
@@ -184,12 +201,13 @@ def relaxation_factor(decay: float) -> float:
 
 
 @rule
-def relax(tau: float, tau0: float, decay: float) -> float:
-    """One month without interaction: ``tau0 + (tau - tau0) * (1 - delta)``.
+def relax(tau: float, rest: float, decay: float) -> float:
+    """One month without interaction: ``rest + (tau - rest) * (1 - delta)``, where ``rest``
+    is ``tau0 + floor`` (the stranger baseline and the shared history's floor).
 
-    The model stores deviations ``tau - tau0`` and multiplies them by
+    The model stores the deviations ``tau - rest`` and multiplies them by
     :func:`relaxation_factor` (through a common scale), which is this equation."""
-    return tau0 + (tau - tau0) * relaxation_factor(decay)
+    return rest + (tau - rest) * relaxation_factor(decay)
 
 
 @rule
@@ -225,9 +243,10 @@ def newcomer_trust(theta: float, tau0: float, handover: float) -> float:
 
 @rule
 def vacated_trust(tau0: float) -> float:
-    """Person trust of a post whose holder left: back to the baseline ``tau0``.
+    """Person trust of a post whose holder left: back to the stranger baseline ``tau0``.
 
     A departure takes the person's history with it: every tie of the leaver vanishes
-    (counted as ties lost) and the vacant post, then its newcomer, start from the
-    baseline (plus the handover, :func:`newcomer_trust`)."""
+    (counted as ties lost), its shared-history floors are gone, and the vacant post,
+    then its newcomer, start from the baseline (plus the handover,
+    :func:`newcomer_trust`)."""
     return tau0

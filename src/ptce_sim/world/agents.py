@@ -159,10 +159,13 @@ class Organisation(mesa.Agent):
 
     def trust_to(self, other: int) -> float:
         """Effective trust towards organisation ``other`` (``rules.trust.effective_trust``:
-        its best person tie and organisation trust, as decisions use it)."""
-        rel = self.model.relations
+        its best person tie and organisation trust, weighted by ``omega`` at their pole's
+        institutionalisation when both are members of the same pole, as decisions use it)."""
+        m = self.model
+        rel = m.relations
         i, j = self.index, int(other)
-        omega = personal_weight(0.0, self.model.params.trust)
+        same = m.pole_of[i] >= 0 and m.pole_of[i] == m.pole_of[j]
+        omega = personal_weight(float(m.institution[i]) if same else 0.0, m.params.trust)
         return float(effective_trust(rel.tau0[i, j] + rel.best_dev[i, j], rel.theta[i, j], omega))
 
     def partners(self) -> list[int]:

@@ -83,6 +83,10 @@ class EventLog:
         self._values.append(np.array([value]))
         self._count += 1
 
+    def clear(self) -> None:
+        """Forget every event so far (the warm start's are not observed)."""
+        self._ints, self._values, self._count = [], [], 0
+
     def __len__(self) -> int:
         return self._count
 

@@ -73,7 +73,7 @@ class TerritoryModel(mesa.Model):
         Root seed (any integer >= 0); all randomness flows from it through named streams.
     **params:
         Any declared parameter by keyword, its dotted key with ``.`` written ``_``
-        (``turnover_rate=0.03``, ``funding_dues_flat=1.2``): applied at month 0 on top
+        (``turnover_rate=0.03``, ``funding_dues_flat=0.24``): applied at month 0 on top
         of the scenario. :meth:`parameter_names` lists them.
     """
 
@@ -146,6 +146,7 @@ class TerritoryModel(mesa.Model):
         self._orgs_record()
         self._month = Compiled(month_kernel)
         self.datacollector = RecorderCollector(self)
+        self._warm_start()
 
     @staticmethod
     def parameter_names() -> dict[str, str]:
@@ -257,11 +258,26 @@ class TerritoryModel(mesa.Model):
         poles.after_month()
 
     # -- helpers --------------------------------------------------------------------------
+    def _warm_start(self) -> None:
+        """The territory's cooperation before month 0 (``run.burn_in`` months, numbered
+        from ``-burn_in`` to -1): organisations cooperate, trust grows between persons,
+        people leave and arrive, informal poles emerge — the older process that poles
+        formalise. Nothing is observed (no metric, no event), no pole formalises (there is
+        no legal frame yet), no call opens and no catalyst is active; month 0 starts with
+        the network this history left."""
+        for t in range(-self.params.run.burn_in, 0):
+            self.simulate_month(t)
+        self.events.clear()
+        # The monthly metrics describe the observed months only.
+        self.tally.revenue_gains[:] = 0.0
+        self.tally.started_ring[:] = 0.0
+
     def _orgs_record(self) -> None:
         """The organisations' arrays as the kernels' record (rebuilt when one is replaced)."""
         o = self.orgs
         self._org_state = Orgs(
             o.kind,
+            o.sector,
             o.is_market,
             o.revenue,
             o.fte,

@@ -15,6 +15,7 @@ from ptce_sim.rules.cooperation import CooperationParams
 from ptce_sim.rules.funding import (
     CallParams,
     CellParams,
+    EconomyParams,
     EventParams,
     FundingParams,
     StructuralParams,
@@ -27,7 +28,7 @@ from ptce_sim.world.territory import TerritoryParams
 
 @dataclass(frozen=True, kw_only=True)
 class RunParams:
-    """Horizon of a run."""
+    """Horizon of a run, and the warm start before it."""
 
     steps: int = param(
         240,
@@ -37,6 +38,14 @@ class RunParams:
         role="structure",
         doc="months simulated (240 = 20 years)",
     )
+    burn_in: int = param(
+        60,
+        lo=0,
+        hi=240,
+        unit="months",
+        role="structure",
+        doc="months of cooperation before month 0, unobserved, in which no pole formalises",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +53,7 @@ class Parameters:
     """All parameters of one run, grouped by rule."""
 
     run: RunParams = field(default_factory=RunParams)
+    economy: EconomyParams = field(default_factory=EconomyParams)
     territory: TerritoryParams = field(default_factory=TerritoryParams)
     cooperation: CooperationParams = field(default_factory=CooperationParams)
     trust: TrustParams = field(default_factory=TrustParams)

@@ -24,8 +24,10 @@ S = MAX_PERSONS
 
 
 def table(reg: PoleRegistry, months: int) -> list[dict[str, Any]]:
-    """One record per pole (see docs/outputs.md)."""
+    """One record per pole (see docs/outputs.md); money in k€ (the model counts it in
+    wages: ``economy.wage`` converts)."""
     m = reg.model
+    wage = m.params.economy.wage
     rows = []
     for p in reg.poles:
         kinds = (
@@ -33,7 +35,8 @@ def table(reg: PoleRegistry, months: int) -> list[dict[str, Any]]:
             if p.members
             else np.zeros(len(KINDS), dtype=int)
         )
-        public = sum(p.ledger[k] for k in fund.PUBLIC_SOURCES)
+        ledger = {k: v * wage for k, v in p.ledger.items()}
+        public = sum(ledger[k] for k in fund.PUBLIC_SOURCES)
         rows.append(
             {
                 "pole_id": p.id,
@@ -50,10 +53,12 @@ def table(reg: PoleRegistry, months: int) -> list[dict[str, Any]]:
                 "member_months": p.member_months,
                 **{f"final_{k.lower()}": int(c) for k, c in zip(KINDS, kinds, strict=True)},
                 "final_fte": p.fte,
-                "final_cash": p.cash,
-                **{f"eur_{k}": v for k, v in p.ledger.items()},
-                "eur_cell_cost": p.cost_total,
-                "eur_in_kind": p.in_kind,
+                "final_cash": p.cash * wage,
+                "final_trust": p.trust,
+                "peak_trust": p.trust_peak,
+                **{f"eur_{k}": v for k, v in ledger.items()},
+                "eur_cell_cost": p.cost_total * wage,
+                "eur_in_kind": p.in_kind * wage,
                 "public_total": public,
                 "grant_end": p.grant_end,
                 "projects_started": p.started,

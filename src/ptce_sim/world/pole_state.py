@@ -61,6 +61,7 @@ ACCUMULATORS: tuple[str, ...] = (
     "month_collective",
     "month_public",
     "month_income_total",
+    "share_paid",  # revenue share members paid their cells out of their gains (wages)
 )
 
 #: Columns of the per-pole table (``poles.parquet``), described in docs/outputs.md.
@@ -80,6 +81,8 @@ POLE_COLUMNS: list[str] = [
     *[f"final_{k.lower()}" for k in KINDS],
     "final_fte",
     "final_cash",
+    "final_trust",
+    "peak_trust",
     *[f"eur_{s}" for s in fund.SOURCES],
     "eur_cell_cost",
     "eur_in_kind",
@@ -128,6 +131,8 @@ FLOAT_FIELDS: tuple[str, ...] = (
     "grant_monthly",
     "cost_total",
     "in_kind",
+    "trust",  # the members' mean trust (rules/lifecycle.py), this month
+    "trust_peak",  # the highest it has been
 )
 _INT = {name: k for k, name in enumerate(INT_FIELDS)}
 _FLOAT = {name: k for k, name in enumerate(FLOAT_FIELDS)}
@@ -271,6 +276,8 @@ class Pole:
     grant_monthly = _float_field("grant_monthly")
     cost_total = _float_field("cost_total")
     in_kind = _float_field("in_kind")
+    trust = _float_field("trust")
+    trust_peak = _float_field("trust_peak")
 
     @property
     def members(self) -> list[int]:

@@ -7,21 +7,23 @@ to ``p = organisation * MAX_PERSONS + s``.
 
 Stored quantities (the equations are in ``rules/trust.py``):
 
-- ``tau0`` (n x n): baseline trust between organisations, from value homophily and
-  their shared history (``baseline_trust``);
-- the person-level deviation ``dev = tau - tau0`` (P x P), stored as ``scaled * scale``:
-  the monthly relaxation (``relax``) multiplies the one number ``scale`` by
-  ``1 - delta`` instead of the whole matrix (``scaled`` is renormalised when ``scale``
-  gets small);
-- ``best_dev`` (n x n): the largest deviation over the *present* person pairs of two
-  organisations (0 when there is none), so the best person tie is
-  ``tau_bar = tau0 + best_dev``. Relaxation is increasing in ``tau`` and the pairs of a
-  block share ``tau0``, so max and relaxation commute and ``best_dev`` relaxes by the same
-  factor: it is recomputed only for the blocks whose persons change;
-- ``sum_dev`` (n x n): the sum of the deviations over present person pairs (for the mean
-  person trust), linear, so it relaxes the same way;
-- ``theta`` (n x n): organisation-level trust; ``history`` (n x n): completed joint
-  cooperations; ``tie`` (P x P): persons who worked together.
+- ``tau0`` (n x n): the stranger baseline between the persons of two organisations,
+  from their value homophily (``stranger_trust``);
+- ``floor`` (P x P) and ``pair_history`` (P x P): the joint projects two persons
+  completed together in post, and the part of their trust it explains
+  (``history_floor``): history lives between persons, and leaves with them;
+- the deviation ``dev = tau - tau0 - floor`` (P x P), stored as ``scaled * scale``: the
+  monthly relaxation (``relax``) multiplies the one number ``scale`` by ``1 - delta``
+  instead of the whole matrix (``scaled`` is renormalised when ``scale`` gets small);
+- ``tie`` (P x P): persons in post who worked together; ``tied`` (n x n): how many tied
+  pairs of persons two organisations have;
+- ``best_dev`` (n x n): the largest ``floor + dev`` over the *present* person pairs of
+  two organisations (0 when there is none), so the best person tie is
+  ``tau_bar = tau0 + best_dev``; ``sum_dev`` (n x n): its sum over present pairs (for
+  the mean person trust). Where no present pair has a floor, max and relaxation
+  commute and both relax by the same factor; the other blocks are recomputed;
+- ``theta`` (n x n): organisation-level trust; ``history`` (n x n): cooperations the
+  organisations completed together (whoever their persons were).
 
 The kernels write these arrays in place (``kernels/trust.py``, ``kernels/trust_blocks.py``,
 ``kernels/turnover.py``); :meth:`Relations.record` hands them over.
@@ -55,10 +57,13 @@ class Relations:
         self.homophily = homophily
         self.present = present  # (n, S), shared with the model (a view, not a copy)
         self.history = np.zeros((n, n), dtype=np.int64)
-        self.tau0 = affinities.baselines(homophily, self.history, trust)
+        self.tau0 = affinities.baselines(homophily, trust)
         self.scaled = np.zeros((n * S, n * S))  # dev / scale
         self._scale = np.ones(1)
+        self.floor = np.zeros((n * S, n * S))
+        self.pair_history = np.zeros((n * S, n * S), dtype=np.int64)
         self.tie = np.zeros((n * S, n * S), dtype=bool)
+        self.tied = np.zeros((n, n), dtype=np.int64)
         self.best_dev = np.zeros((n, n))
         self.sum_dev = np.zeros((n, n))
         self.theta = self.tau0.copy()
@@ -78,7 +83,10 @@ class Relations:
             self.theta,
             self.scaled,
             self._scale,
+            self.floor,
+            self.pair_history,
             self.tie,
+            self.tied,
             self.best_dev,
             self.sum_dev,
             self.history,
@@ -93,7 +101,7 @@ class Relations:
 
     @property
     def dev(self) -> NDArray[np.float64]:
-        """Person trust minus its baseline (P x P); a copy, computed on demand."""
+        """Person trust above its rest ``tau0 + floor`` (P x P); a copy."""
         return self.scaled * self._scale[0]
 
     def tau_bar(self) -> NDArray[np.float64]:
@@ -102,7 +110,7 @@ class Relations:
 
     def person_trust(self, p: NDArray[np.int64], q: NDArray[np.int64]) -> NDArray[np.float64]:
         """Person trust ``tau[p, q]`` of flat person ids."""
-        return self.tau0[p // S, q // S] + self.scaled[p, q] * self._scale[0]
+        return self.tau0[p // S, q // S] + self.floor[p, q] + self.scaled[p, q] * self._scale[0]
 
     def effective_all(self, omega: float) -> NDArray[np.float64]:
         """Effective trust ``T`` between every pair of organisations (n x n)."""
@@ -116,9 +124,12 @@ class Relations:
     # -- writing -------------------------------------------------------------------
     def set_params(self, trust: Any) -> None:
         """New trust parameters (a policy change, ``trust`` a kernel record): the baseline
-        moves, person trust stays."""
-        new = affinities.baselines(self.homophily, self.history, trust)
-        shift = (self.tau0 - new)[:, None, :, None] / self._scale[0]
-        self.tau0[...] = new  # in place: the kernels' record keeps this array
-        self.scaled.reshape(self.n, S, self.n, S)[...] += shift
+        and the floors move, person trust stays."""
+        tau0 = affinities.baselines(self.homophily, trust)
+        floor = affinities.floors(self.pair_history, trust)
+        old = np.repeat(np.repeat(self.tau0, S, axis=0), S, axis=1) + self.floor
+        new = np.repeat(np.repeat(tau0, S, axis=0), S, axis=1) + floor
+        self.scaled += (old - new) / self._scale[0]
+        self.tau0[...] = tau0  # in place: the kernels' record keeps these arrays
+        self.floor[...] = floor
         trust_blocks.refresh_rows(np.arange(self.n), self.record(), self.present)

@@ -4,7 +4,7 @@ A scenario file looks like::
 
     description = "Higher staff turnover"
     extends = "baseline"          # a scenario name or a path relative to this file
-    sources = ["PTCE.md: any change in the teams can destabilise the dynamic"]
+    sources = ["docs/field.md: any change in the teams can destabilise the dynamic"]
 
     [turnover]
     rate = 0.03

@@ -23,6 +23,8 @@ _POLE_STRINGS = ("cause", "status", "governance", "formed_date", "formalised_dat
 _POLE_FLOATS = (
     "final_fte",
     "final_cash",
+    "final_trust",
+    "peak_trust",
     "eur_cell_cost",
     "eur_in_kind",
     "public_total",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 KIND_NAMES = [k.name.lower() for k in ProjectKind]
 KINDS = [k.name for k in OrgKind]
-#: The field's range of pole sizes ("a pole takes 10 to 25 members", PTCE.md), inclusive.
+#: The field's range of pole sizes ("a pole takes 10 to 25 members", docs/field.md), inclusive.
 FIELD_SIZE = (10, 25)
 
 SUMMARY_DOCS: dict[str, str] = {
@@ -49,6 +49,10 @@ SUMMARY_DOCS: dict[str, str] = {
     "poles_formed": "poles that emerged (informal) over the run",
     "poles_formalised": "poles that formalised (legal body and animation cell)",
     "poles_alive_end": "poles alive at the end (informal, formal or vegetating)",
+    "poles_formed_per_decade": "poles that emerged in the observed months, per 10 years",
+    "poles_alive_mean": "living poles (informal, formal or vegetating), mean over the months",
+    "share_orgs_in_poles": "share of the organisations in a living pole, mean over the months",
+    "months_before_formalising": "median months a formalised pole had lived informally",
     "formal_poles_alive_end": "formal poles still animated at the end",
     "mean_formal_size": "mean members of formal poles (over their formal months)",
     **{
@@ -143,6 +147,10 @@ def summarise(model: TerritoryModel, series: Mapping[str, ArrayLike]) -> dict[st
         if months > 12
         else float("nan"),
         "policy_changes": len(model.policy_log),
+        "poles_alive_mean": _mean(
+            col("poles_informal") + col("poles_formal") + col("poles_vegetating")
+        ),
+        "share_orgs_in_poles": _mean(col("pole_members")) / n,
         "cell_fte_per_pole": _per_formal_pole(series, "cell_fte"),
         **pole_summary(model, months),
     }
@@ -162,11 +170,16 @@ def pole_summary(model: TerritoryModel, months: int) -> dict[str, Any]:
     died = np.array([p.died is not None for p in formal], dtype=bool)
     by_kind = reg.member_months_by_kind
     member_months = int(by_kind.sum())
-    public = sum(p.ledger[k] for p in poles for k in PUBLIC_SOURCES)
+    wage = model.params.economy.wage  # the model counts money in wages; outputs in k€
+    public = sum(p.ledger[k] for p in poles for k in PUBLIC_SOURCES) * wage
     pole_years = reg.formal_pole_months / 12.0
     nan = float("nan")
+    observed = [p for p in poles if p.formed >= 0]
+    ages = [p.formalised - p.formed for p in formal]
     out: dict[str, Any] = {
         "poles_formed": len(poles),
+        "poles_formed_per_decade": len(observed) / (months / 120.0) if months else nan,
+        "months_before_formalising": float(np.median(ages)) if ages else nan,
         "poles_formalised": len(formal),
         "poles_alive_end": sum(p.alive for p in poles),
         "formal_poles_alive_end": sum(p.status == Status.FORMAL for p in poles),

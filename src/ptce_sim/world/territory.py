@@ -200,12 +200,12 @@ class TerritoryParams:
         doc="share of associations that sell goods or services (market activity)",
     )
     revenue_per_fte: float = param(
-        60.0,
-        lo=1.0,
-        hi=1000.0,
-        unit="k€/FTE/year",
+        12.0,
+        lo=0.2,
+        hi=200.0,
+        unit="wages/FTE/year",
         role="structure",
-        doc="annual revenue per FTE of organisations with market activity",
+        doc="annual revenue per FTE of organisations with market activity, in wages (12 = 60 k€)",
     )
     focus_sector: str = param(
         "none",

@@ -26,21 +26,25 @@ if TYPE_CHECKING:
 
 def ties(model: TerritoryModel) -> pd.DataFrame:
     """One row per pair of organisations (i < j) that completed at least one cooperation:
-    ``cooperations`` completed together, ``person_trust`` (their best tie between persons
-    in post), ``org_trust`` (organisation-level trust) and ``trust`` (the effective trust
-    their decisions use)."""
+    ``cooperations`` completed together, ``ties`` (pairs of their persons in post who
+    worked together), ``person_trust`` (their best tie between persons in post),
+    ``org_trust`` (organisation-level trust) and ``trust`` (the effective trust their
+    decisions use)."""
     import pandas as pd
 
     rel = model.relations
     i, j = np.nonzero(np.triu(rel.history > 0, k=1))
     tau_bar = rel.tau0[i, j] + rel.best_dev[i, j]
     theta = rel.theta[i, j]
-    omega = personal_weight(0.0, model.params.trust)
+    same = (model.pole_of[i] >= 0) & (model.pole_of[i] == model.pole_of[j])
+    institution = np.where(same, model.institution[i], 0.0)
+    omega = np.vectorize(personal_weight)(institution, model.params.trust)
     return pd.DataFrame(
         {
             "i": i,
             "j": j,
             "cooperations": rel.history[i, j],
+            "ties": rel.tied[i, j],
             "person_trust": tau_bar,
             "org_trust": theta,
             "trust": np.vectorize(effective_trust)(tau_bar, theta, omega),
@@ -79,13 +83,13 @@ def pole_cards(model: TerritoryModel, alive_only: bool = True) -> list[PoleCard]
     """A card per pole (the living ones by default), in id order."""
     reg = model.poles
     month = model.month
+    wage = model.params.economy.wage  # the model counts money in wages; the cards in k€
     income: dict[int, dict[str, float]] = {}
     if reg._ledger_chunks:
         for row in reg._ledger_chunks[-1].tolist():
             if int(row[1]) == month:
-                income[int(row[0])] = dict(
-                    zip(fund.SOURCES, row[3 : 3 + len(fund.SOURCES)], strict=True)
-                )
+                amounts = [v * wage for v in row[3 : 3 + len(fund.SOURCES)]]
+                income[int(row[0])] = dict(zip(fund.SOURCES, amounts, strict=True))
     cards = []
     for p in reg.poles:
         if alive_only and not p.alive:
@@ -102,9 +106,9 @@ def pole_cards(model: TerritoryModel, alive_only: bool = True) -> list[PoleCard]
                 formalised=p.formalised,
                 age=month - p.formed,
                 cell_fte=p.fte,
-                cash=p.cash,
-                cell_cost=float(cell_cost(p.fte, model.params.cell)),
-                ledger=p.ledger,
+                cash=p.cash * wage,
+                cell_cost=float(cell_cost(p.fte, model.params.cell)) * wage,
+                ledger={k: v * wage for k, v in p.ledger.items()},
                 month_income=income.get(p.id, dict.fromkeys(fund.SOURCES, 0.0)),
                 la_active=p.la_active,
                 grant_months_left=p.grant_months_left,

@@ -1,6 +1,6 @@
 """The pairwise affinities of a territory's organisations, computed once at month 0 from
 the rules of ``rules/search.py`` (homophily, complementarity, similarity, acquaintance)
-and ``rules/trust.py`` (the baseline trust before any cooperation)."""
+and ``rules/trust.py`` (the baseline trust between strangers, the floors of shared history)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from numba import njit
 
 from ptce_sim.rules.search import acquaintance, complementarity, homophily, similarity
-from ptce_sim.rules.trust import baseline_trust
+from ptce_sim.rules.trust import history_floor, stranger_trust
 
 
 @njit(cache=True)
@@ -38,11 +38,22 @@ def acquaintances(distance, p):
 
 
 @njit(cache=True)
-def baselines(homophily, history, p):
-    """Baseline trust ``tau0`` of every pair (``p``: the trust record)."""
+def baselines(homophily, p):
+    """Stranger baseline ``tau0`` of every pair (``p``: the trust record)."""
     n = homophily.shape[0]
     out = np.empty((n, n))
     for i in range(n):
         for j in range(n):
-            out[i, j] = baseline_trust(homophily[i, j], history[i, j], p)
+            out[i, j] = stranger_trust(homophily[i, j], p)
+    return out
+
+
+@njit(cache=True)
+def floors(pair_history, p):
+    """The shared-history floor of every person pair (``p``: the trust record)."""
+    n = pair_history.shape[0]
+    out = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = history_floor(pair_history[i, j], p)
     return out

@@ -11,12 +11,13 @@ from ptce_sim.world.kernels.trust import trust_means
 
 
 @njit(cache=True)
-def month_metrics(t, persons, orgs, trust, projects, tally):
+def month_metrics(t, wage, persons, orgs, trust, projects, tally):
     """Mean person trust, mean organisation trust, vacant posts, FTE share cooperating,
     cooperation revenue share, cooperations per organisation-year, mean perceived
     return, active projects, ties lost, persons departed, partner homophily, projects
     started, completed, succeeded, then started / completed / succeeded by kind. The
-    projects started in the last twelve months are kept in ``tally.started_ring``."""
+    projects started in the last twelve months are kept in ``tally.started_ring``. Money
+    (the perceived return) is converted from wages to k€ with ``wage``."""
     out = tally.snapshot
     out[0], out[1] = trust_means(persons, trust)
     vacant = 0
@@ -58,7 +59,7 @@ def month_metrics(t, persons, orgs, trust, projects, tally):
     acc = 0.0
     for i in range(len(orgs.perceived)):
         acc += orgs.perceived[i]
-    out[6] = acc / len(orgs.perceived)
+    out[6] = acc / len(orgs.perceived) * wage
     out[7] = projects.cursor[N_LIVE]
     out[8] = tally.counts[TIES_LOST]
     out[9] = tally.counts[DEPARTED]

@@ -31,14 +31,17 @@ from ptce_sim.world.kernels.turnover import turnover
 @njit(cache=True)
 def month(streams, t, catalyst, call_window, P, D, persons, orgs, trust, projects, poles, tally):
     """Month ``t``: ``catalyst`` is E (1 while a catalyst or a call is active), and
-    ``call_window`` the id of the current call window (phase 1, in Python).
+    ``call_window`` the id of the current call window (phase 1, in Python). Months
+    before 0 are the warm start (``run.burn_in``): no pole formalises, no metric is
+    computed.
 
     2. turnover;
     3. partner search, collective offers, projects credited to their pole;
     4. completed projects succeed or fail;
     5. trust from the outcomes, organisation trust follows, relaxation;
-    6. learning;
-    7. pole membership (the revenue share of the month's joint projects first);
+    6. the revenue share of the month's joint projects, out of the members' gains;
+       learning;
+    7. pole membership;
     8. the cells' budget;
     9. the pole lifecycle and emergence, then the poles' report;
     then the month's metrics.
@@ -60,9 +63,9 @@ def month(streams, t, catalyst, call_window, P, D, persons, orgs, trust, project
     due, success, realised = complete(streams, t, P, D, orgs, trust, projects, tally, revenue_row)
     if len(due):
         from_outcomes(due, success, P, persons, orgs, trust, projects)
-    relax(P, orgs, trust, poles.cursor[ANY_FORMAL] > 0)
-    learning(due, realised, P, orgs, projects)
+    relax(P, persons, orgs, trust, poles.cursor[ANY_FORMAL] > 0)
     joint_revenue = credit_completed(due, realised, P, orgs, projects, poles)
+    learning(due, realised, P, orgs, projects)
     membership(streams, t, P, orgs, trust, poles, tally)
     budget(streams, t, call_window, joint_revenue, P, orgs, poles, tally)
     lifecycle(
@@ -81,4 +84,5 @@ def month(streams, t, catalyst, call_window, P, D, persons, orgs, trust, project
         tally,
     )
     report(P, orgs, projects, poles, n_kinds)
-    month_metrics(t, persons, orgs, trust, projects, tally)
+    if t >= 0:  # the months of the warm start are not observed
+        month_metrics(t, P.economy.wage, persons, orgs, trust, projects, tally)

@@ -4,9 +4,10 @@
 A formal pole of at least ``tender_size`` members is offered a tender with probability
 ``tender_rate`` a month (one ``poles`` draw per such pole, in id order); it answers with
 a commercial project of ``tender_size`` members drawn among those with the time and no
-vacancy (a permutation), each assigning one of its persons in post (one draw each); the
-duration is drawn last. The time cost is ``rules.search.project_cost`` at the pole's
-highest animation intensity; a member's fit is its mean complementarity with the others.
+vacancy (a permutation), each assigning one of its persons in post (one uniform each,
+``rules.search.person_weight``); the duration is drawn last. The time cost is
+``rules.search.project_cost`` at the pole's highest animation intensity; a member's fit
+is its mean complementarity with the others.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from numba import njit
 
 from ptce_sim.base.domain import MAX_PERSONS, EventKind, ProjectKind
 from ptce_sim.rules.poles import FORMAL
-from ptce_sim.rules.search import kind_fit, project_cost
+from ptce_sim.rules.search import pair_fit, project_cost
 from ptce_sim.world.kernels.events import emit
+from ptce_sim.world.kernels.search import assigned_person
 from ptce_sim.world.kernels.state import A_MONTH_COLLECTIVE, N_POLES, POLE_SIZE, SIZE, STATUS
 from ptce_sim.world.kernels.sums import np_sum
 
@@ -82,25 +84,18 @@ def collective_offers(streams, t, P, persons, orgs, projects, poles, tally):
             projects.fit[i, a] = 0.0
         for a in range(k):
             o = team[a]
-            n_here = 0
-            for s in range(S):
-                if persons.present[o, s]:
-                    n_here += 1
-            pick = rng.integers(0, n_here)
-            for s in range(S):
-                if persons.present[o, s]:
-                    if pick == 0:
-                        projects.slots[i, a] = s
-                        projects.gens[i, a] = persons.gen[o, s]
-                        break
-                    pick -= 1
+            s = assigned_person(o, rng.random(), P, persons)
+            projects.slots[i, a] = s
+            projects.gens[i, a] = persons.gen[o, s]
         # Fit: mean complementarity with the others (numpy's summation order).
         row_buf = np.empty(k)
         off = np.empty(k * (k - 1))
         n_off = 0
         for a in range(k):
             for b in range(k):
-                fit = kind_fit(_COMMERCIAL, orgs.comp[team[a], team[b]], orgs.sim[team[a], team[b]])
+                x, y = team[a], team[b]
+                same = orgs.sector[x] == orgs.sector[y]
+                fit = pair_fit(_COMMERCIAL, orgs.comp[x, y], orgs.sim[x, y], same, cp)
                 row_buf[b] = fit * (1.0 if a != b else 0.0)
                 if a != b:
                     off[n_off] = orgs.comp[team[a], team[b]]

@@ -13,8 +13,8 @@ from numba import njit
 
 from ptce_sim.base.domain import EventKind, ProjectKind
 from ptce_sim.rules.outcomes import gain, realised_return, success_probability
-from ptce_sim.rules.trust import effective_trust, personal_weight
 from ptce_sim.world.kernels.events import emit
+from ptce_sim.world.kernels.pair_trust import pair_trust
 from ptce_sim.world.kernels.state import N_LIVE
 
 _COMMERCIAL = int(ProjectKind.COMMERCIAL)
@@ -42,17 +42,14 @@ def team_size(members, row):
 
 
 @njit(cache=True, inline="always")
-def mean_team_trust(m, nmem, trust, omega):
+def mean_team_trust(m, nmem, P, orgs, trust):
     """Mean effective trust over the ordered pairs of a team ``m[:nmem]``."""
     tsum = 0.0
     npairs = 0
     for a in range(nmem):
         for b in range(nmem):
             if b != a:
-                x, y = m[a], m[b]
-                tsum += effective_trust(
-                    trust.tau0[x, y] + trust.best_dev[x, y], trust.theta[x, y], omega
-                )
+                tsum += pair_trust(m[a], m[b], P, orgs, trust)
                 npairs += 1
     return tsum / max(npairs, 1)
 
@@ -73,7 +70,6 @@ def complete(streams, t, P, D, orgs, trust, projects, tally, revenue_row):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.bool_), np.empty((0, width))
     u_success = streams.outcome.random(k)
     noise = streams.outcome.standard_normal((k, width))
-    omega = personal_weight(0.0, P.trust)
     cp = P.cooperation
     due = np.empty(k, dtype=np.int64)
     j = 0
@@ -101,7 +97,7 @@ def complete(streams, t, P, D, orgs, trust, projects, tally, revenue_row):
             anim += orgs.animation[m[a]]
         anim = anim / nmem
         prob = success_probability(
-            mean_team_trust(m, nmem, trust, omega), projects.comp[d], anim, cp
+            mean_team_trust(m, nmem, P, orgs, trust), projects.comp[d], anim, cp
         )
         ok = u_success[r] < prob
         success[r] = ok

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ptce_sim.base.domain import EventKind
+from ptce_sim.base.domain import EventKind, OrgKind
 from ptce_sim.rules.cell import (
     call_win_probability,
     can_volunteer,
@@ -21,7 +21,8 @@ from ptce_sim.rules.cell import (
     grant_monthly,
     matching_funds,
     maturity,
-    performance_met,
+    performance_rate,
+    pole_value,
     structural_income,
     subsidy_probability,
     volunteer_in_kind,
@@ -57,6 +58,7 @@ from ptce_sim.world.kernels.sums import np_sum
 # Income sources, in ledger order (rules.funding.SOURCES).
 DUES, LA_SUBSIDY, CALL_GRANT, STRUCTURAL, MATCHING, REVENUE_SHARE = 0, 1, 2, 3, 4, 5
 N_SOURCES = 6
+_LA = int(OrgKind.LA)
 _GRANT_WON = int(EventKind.GRANT_WON)
 _GRANT_ENDED = int(EventKind.GRANT_ENDED)
 _HIRED = int(EventKind.CELL_HIRED)
@@ -88,6 +90,24 @@ def volunteer(idx, current, P, orgs):
         if can_volunteer(commitment, free, P.poles) and (best < 0 or commitment > best_value):
             best, best_value = r, commitment
     return idx[best] if best >= 0 else -1
+
+
+@njit(cache=True)
+def cooperation_rate(q, t, size, poles):
+    """Projects started in pole ``q`` per member and year since it formalised (a pole
+    formalised in month 0 counts from this month)."""
+    formalised = poles.ints[q, FORMALISED]
+    since = formalised if formalised > 0 else t
+    return performance_rate(poles.ints[q, STARTED], size, t - since + 1)
+
+
+@njit(cache=True)
+def has_authority(idx, orgs):
+    """A local authority is among the members ``idx``."""
+    for r in range(len(idx)):
+        if orgs.kind[idx[r]] == _LA:
+            return True
+    return False
 
 
 @njit(cache=True)
@@ -125,9 +145,11 @@ def budget(streams, t, call_window, joint_revenue, P, orgs, poles, tally):
             active = False
             if fp.la_subsidy > 0:
                 first = ints[q, LA_NEXT_DECISION] == ints[q, FORMALISED]
-                active = rng.random() < subsidy_probability(first, t, fp)
+                value = pole_value(cooperation_rate(q, t, size, poles), sp.performance_target)
+                member = has_authority(idx, orgs)
+                active = rng.random() < subsidy_probability(first, t, value, member, fp)
             if active and ints[q, LA_ACTIVE] == 0:
-                emit(tally, t, _SUBSIDY_STARTED, -1, -1, q, -1, 0, fp.la_subsidy)
+                emit(tally, t, _SUBSIDY_STARTED, -1, -1, q, -1, 0, fp.la_subsidy * P.economy.wage)
             elif not active and ints[q, LA_ACTIVE] == 1:
                 emit(tally, t, _SUBSIDY_STOPPED, -1, -1, q, -1, 0, 0.0)
             ints[q, LA_ACTIVE] = 1 if active else 0
@@ -145,7 +167,18 @@ def budget(streams, t, call_window, joint_revenue, P, orgs, poles, tally):
             if rng.random() < call_win_probability(mat, cp):
                 floats[q, F_GRANT_MONTHLY] = grant_monthly(cp)
                 ints[q, GRANT_MONTHS_LEFT] = cp.duration
-                emit(tally, t, _GRANT_WON, -1, -1, q, -1, cp.duration, floats[q, F_GRANT_MONTHLY])
+                wage = P.economy.wage
+                emit(
+                    tally,
+                    t,
+                    _GRANT_WON,
+                    -1,
+                    -1,
+                    q,
+                    -1,
+                    cp.duration,
+                    floats[q, F_GRANT_MONTHLY] * wage,
+                )
         if ints[q, GRANT_MONTHS_LEFT] > 0:
             income[CALL_GRANT] = floats[q, F_GRANT_MONTHLY]
             ints[q, GRANT_MONTHS_LEFT] -= 1
@@ -154,10 +187,7 @@ def budget(streams, t, call_window, joint_revenue, P, orgs, poles, tally):
                 emit(tally, t, _GRANT_ENDED, -1, -1, q, -1, 0, 0.0)
         formalised = ints[q, FORMALISED]
         if status == FORMAL and sp.amount > 0:
-            # A pole formalised in month 0 counts from this month (as Python's
-            # ``formalised or t`` did).
-            since = formalised if formalised > 0 else t
-            meets = performance_met(ints[q, STARTED], size, t - since + 1, sp.performance_target)
+            meets = cooperation_rate(q, t, size, poles) >= sp.performance_target
             income[STRUCTURAL] = structural_income(sp.amount, sp.performance_share, meets)
         income[MATCHING] = matching_funds(dues, fp.matching_rate)
         income[REVENUE_SHARE] = joint_revenue[q]
@@ -182,7 +212,7 @@ def budget(streams, t, call_window, joint_revenue, P, orgs, poles, tally):
         nrows += 1
         old = floats[q, F_FTE]
         months = t - (formalised if formalised > 0 else 0)
-        fte = cell_staff(status == FORMAL, months, old, floats[q, F_CASH], size, cell)
+        fte = cell_staff(months, old, floats[q, F_CASH], size, cell)
         floats[q, F_FTE] = fte
         if fte > old:
             emit(tally, t, _HIRED, -1, -1, q, -1, 0, fte)

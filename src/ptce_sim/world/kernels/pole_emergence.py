@@ -11,9 +11,8 @@ from numba import njit
 
 from ptce_sim.base.domain import MAX_PERSONS, EventKind
 from ptce_sim.rules.membership import trusted_tie
-from ptce_sim.rules.trust import personal_weight
 from ptce_sim.world.kernels.events import emit
-from ptce_sim.world.kernels.pole_rows import pair_trust
+from ptce_sim.world.kernels.pair_trust import pair_trust
 from ptce_sim.world.kernels.state import (
     FORMED,
     FOUNDER,
@@ -51,10 +50,11 @@ def seeds(due, success, members, pole_of):
 
 
 @njit(cache=True)
-def trusted_component(start, outside, pole_of, trust, omega, threshold):
-    """Organisations reachable from ``start`` over the links (``trusted_tie``) between
-    organisations that were ``outside`` every pole, among those still outside
-    (``pole_of``); in increasing order."""
+def trusted_component(start, outside, P, orgs, trust, threshold):
+    """Organisations reachable from ``start`` over the links (``trusted_tie``: persons in
+    post who worked together, and enough trust) between organisations that were
+    ``outside`` every pole, among those still outside; in increasing order."""
+    pole_of = orgs.pole_of
     n = len(outside)
     seen = np.zeros(n, dtype=np.bool_)
     queue = np.empty(n, dtype=np.int64)
@@ -67,9 +67,9 @@ def trusted_component(start, outside, pole_of, trust, omega, threshold):
         if not outside[i]:
             continue
         for j in range(n):
-            if seen[j] or j == i or not outside[j] or trust.history[i, j] <= 0:
+            if seen[j] or j == i or not outside[j] or trust.tied[i, j] <= 0:
                 continue
-            if trusted_tie(pair_trust(i, j, trust, omega), trust.history[i, j], threshold):
+            if trusted_tie(pair_trust(i, j, P, orgs, trust), trust.tied[i, j], threshold):
                 seen[j] = True
                 queue[tail] = j
                 tail += 1
@@ -89,7 +89,7 @@ def trusted_component(start, outside, pole_of, trust, omega, threshold):
 @njit(cache=True)
 def has_leader(o, persons):
     """A territorial entrepreneur of organisation ``o`` is in post."""
-    for s in range(S):  # noqa: SIM110 - compiled: no generator expressions
+    for s in range(S):
         if persons.is_leader[o, s] and persons.present[o, s]:
             return True
     return False
@@ -104,7 +104,6 @@ def groups(first_seeds, P, persons, orgs, trust, first_id):
     is written here). Returns the groups concatenated, their offsets, and per
     organisation whether it has a leader in post."""
     pole_of = orgs.pole_of
-    omega = personal_weight(0.0, P.trust)
     n = len(pole_of)
     outside = np.empty(n, dtype=np.bool_)
     for o in range(n):
@@ -120,7 +119,7 @@ def groups(first_seeds, P, persons, orgs, trust, first_id):
     for first in first_seeds:
         if pole_of[first] >= 0 or failed[first]:
             continue
-        group = trusted_component(first, outside, pole_of, trust, omega, P.poles.trust_threshold)
+        group = trusted_component(first, outside, P, orgs, trust, P.poles.trust_threshold)
         if len(group) < P.poles.min_size:
             failed[group] = True
             continue

@@ -21,21 +21,20 @@ from ptce_sim.rules.cell import (
     grant_monthly,
     maturity,
     pledged_budget,
-    starting_fte,
+    sized_fte,
 )
 from ptce_sim.rules.lifecycle import (
     animation_intensity,
-    at_risk,
     death_cause,
     formalisation_eligible,
     formalisation_hazard,
     governance,
     institutionalise,
     succession_probability,
+    successor_weight,
     vegetates,
 )
 from ptce_sim.rules.poles import DEAD, DEDICATED, FORMAL, INFORMAL, VEGETATING
-from ptce_sim.rules.trust import personal_weight
 from ptce_sim.world.kernels.events import emit
 from ptce_sim.world.kernels.pole_emergence import emerge
 from ptce_sim.world.kernels.pole_projects import joint_pole
@@ -47,6 +46,8 @@ from ptce_sim.world.kernels.state import (
     F_FTE,
     F_GRANT_MONTHLY,
     F_INSTITUTION,
+    F_TRUST,
+    F_TRUST_PEAK,
     FORMALISED,
     GOVERNANCE,
     GRANT_MONTHS_LEFT,
@@ -75,6 +76,7 @@ _DIED = int(EventKind.POLE_DIED)
 _LEADER_LOST = int(EventKind.LEADER_LOST)
 _LEADER_FOUND = int(EventKind.LEADER_FOUND)
 _GRANT_WON = int(EventKind.GRANT_WON)
+_REANIMATED = int(EventKind.POLE_REANIMATED)
 
 
 @njit(cache=True)
@@ -106,14 +108,14 @@ def leader_candidates(idx, persons, orgs):
 
 
 @njit(cache=True, inline="always")
-def formalise(q, t, rng, P, poles, tally):
-    """Pole ``q`` formalises: a cell with its starting staff, and one ``poles`` draw for
-    its governance."""
+def formalise(q, t, pledged, rng, P, poles, tally):
+    """Pole ``q`` formalises: a cell sized to the funding ``pledged`` for its first year
+    (``sized_fte``), and one ``poles`` draw for its governance."""
     ints = poles.ints
     ints[q, STATUS] = FORMAL
     ints[q, FORMALISED] = t
     ints[q, GOVERNANCE] = governance(rng.random(), P.poles)
-    poles.floats[q, F_FTE] = starting_fte(P.cell)
+    poles.floats[q, F_FTE] = sized_fte(pledged, P.cell)
     ints[q, LA_NEXT_DECISION] = t
     size = ints[q, POLE_SIZE]
     emit(
@@ -145,27 +147,55 @@ def wins_call_as_informal(q, t, call_window, rng, P, poles, tally):
         return False
     poles.floats[q, F_GRANT_MONTHLY] = grant_monthly(cp)
     ints[q, GRANT_MONTHS_LEFT] = cp.duration
-    emit(tally, t, _GRANT_WON, -1, -1, q, -1, cp.duration, poles.floats[q, F_GRANT_MONTHLY])
+    monthly = poles.floats[q, F_GRANT_MONTHLY] * P.economy.wage
+    emit(tally, t, _GRANT_WON, -1, -1, q, -1, cp.duration, monthly)
     return True
 
 
 @njit(cache=True, inline="always")
-def succession(q, idx, t, trust_value, rng, P, persons, orgs, poles, tally):
+def ties_within(p, idx, trust):
+    """Ties of person ``p`` to the persons of the pole's members ``idx``."""
+    count = 0
+    for r in range(len(idx)):
+        o = idx[r]
+        for s in range(S):
+            if trust.tie[p, o * S + s]:
+                count += 1
+    return count
+
+
+@njit(cache=True, inline="always")
+def succession(q, idx, t, trust_value, rng, P, persons, orgs, trust, poles, tally):
     """A leaderless pole finds a successor among the persons in post of its ESS members
-    with ``succession_probability`` (one draw, and one for the successor)."""
+    with ``succession_probability`` (one draw); the successor is drawn (one more) with
+    weights ``successor_weight`` of its ties within the pole."""
     ints = poles.ints
     cands = leader_candidates(idx, persons, orgs)
     nc = len(cands)
     prob = succession_probability(trust_value, poles.floats[q, F_INSTITUTION], P.poles)
     u = rng.random()
-    if nc > 0 and u < prob:
-        p = cands[rng.integers(0, nc)]
-        o, s = p // S, p % S
-        persons.is_leader[o, s] = True
-        ints[q, LEADER_ORG] = o
-        ints[q, LEADER_SLOT] = s
-        ints[q, LEADER_GEN] = persons.gen[o, s]
-        emit(tally, t, _LEADER_FOUND, o, s, q, -1, 0, 0.0)
+    if nc == 0 or u >= prob:
+        return
+    weights = np.empty(nc)
+    total = 0.0
+    for c in range(nc):
+        weights[c] = successor_weight(ties_within(cands[c], idx, trust), P.poles)
+        total += weights[c]
+    target = rng.random() * total
+    pick = nc - 1
+    cum = 0.0
+    for c in range(nc):
+        cum += weights[c]
+        if target < cum:
+            pick = c
+            break
+    p = cands[pick]
+    o, s = p // S, p % S
+    persons.is_leader[o, s] = True
+    ints[q, LEADER_ORG] = o
+    ints[q, LEADER_SLOT] = s
+    ints[q, LEADER_GEN] = persons.gen[o, s]
+    emit(tally, t, _LEADER_FOUND, o, s, q, -1, 0, 0.0)
 
 
 @njit(cache=True)
@@ -177,7 +207,6 @@ def lifecycle(
     rng = streams.poles
     ints, floats = poles.ints, poles.floats
     n_poles = poles.cursor[N_POLES]
-    omega = personal_weight(0.0, P.trust)
     u_form = np.empty(max(n_poles, 1))
     for k in range(len(u_form)):
         u_form[k] = rng.random()
@@ -190,10 +219,10 @@ def lifecycle(
             continue
         size = ints[q, POLE_SIZE]
         idx = poles.members[q, :size]
-        # The members' mean trust, computed when a decision reads it (a leaderless or
-        # informal pole, a pole at risk): nothing in this iteration changes it.
-        trust_value = 0.0
-        known = size < 2  # below two members the mean trust is 0
+        # The members' mean trust this month (over tied pairs), and its highest so far.
+        trust_value = mean_member_trust(idx, P, orgs, trust) if size >= 2 else 0.0
+        floats[q, F_TRUST] = trust_value
+        floats[q, F_TRUST_PEAK] = max(floats[q, F_TRUST_PEAK], trust_value)
         if ints[q, LEADER_ORG] >= 0:
             o, s = ints[q, LEADER_ORG], ints[q, LEADER_SLOT]
             if not (persons.present[o, s] and persons.gen[o, s] == ints[q, LEADER_GEN]):
@@ -202,25 +231,30 @@ def lifecycle(
                 ints[q, LEADER_SLOT] = -1
                 ints[q, LEADER_GEN] = -1
         if ints[q, LEADER_ORG] < 0:
-            if not known:
-                trust_value, known = mean_member_trust(idx, trust, omega), True
-            succession(q, idx, t, trust_value, rng, P, persons, orgs, poles, tally)
+            succession(q, idx, t, trust_value, rng, P, persons, orgs, trust, poles, tally)
         has_leader = ints[q, LEADER_ORG] >= 0
         if ints[q, STATUS] == INFORMAL:
             for r in range(size):
                 buf[r] = poles.dues[idx[r]]
             pledged = pledged_budget(np_sum(buf, 0, size), P.funding, P.structural, call_income)
-            if not known:
-                trust_value, known = mean_member_trust(idx, trust, omega), True
             eligible = formalisation_eligible(
                 size, trust_value, has_leader, pledged, first_year_cost(P.cell), P.poles
             )
-            # Not eligible: the hazard is 0 and no draw can be below it.
-            if eligible and u_form[q] < formalisation_hazard(True, catalyst, P.poles):
-                formalise(q, t, rng, P, poles, tally)
+            # Not eligible: the hazard is 0 and no draw can be below it. Before month 0
+            # (the warm start) there is no legal frame to formalise in.
+            if t < 0:
+                pass
+            elif eligible and u_form[q] < formalisation_hazard(True, catalyst, P.poles):
+                formalise(q, t, pledged, rng, P, poles, tally)
             elif wins_call_as_informal(q, t, call_window, streams.funding, P, poles, tally):
                 # Created opportunistically for a call: the laureate formalises at once.
-                formalise(q, t, rng, P, poles, tally)
+                formalise(q, t, pledged, rng, P, poles, tally)
+        if ints[q, STATUS] == VEGETATING and floats[q, F_FTE] > 0:
+            # Its money returned and the cell hired (phase 8): the pole is re-animated.
+            ints[q, STATUS] = FORMAL
+            ints[q, VEGETATING_SINCE] = -1
+            ints[q, UNANIMATED_MONTHS] = 0
+            emit(tally, t, _REANIMATED, -1, -1, q, -1, 0, floats[q, F_FTE])
         status = ints[q, STATUS]
         anim = animation_intensity(
             status, floats[q, F_FTE], ints[q, VOLUNTEER] >= 0, has_leader, P.poles
@@ -237,17 +271,14 @@ def lifecycle(
         ints[q, IDLE_MONTHS] = 0 if active[q] else ints[q, IDLE_MONTHS] + 1
         ints[q, LEADERLESS_MONTHS] = 0 if has_leader else ints[q, LEADERLESS_MONTHS] + 1
         veg = 0 if ints[q, VEGETATING_SINCE] < 0 else t - ints[q, VEGETATING_SINCE]
-        idle = ints[q, IDLE_MONTHS]
-        risky = at_risk(size, idle, P.poles)
-        if risky and not known:
-            trust_value, known = mean_member_trust(idx, trust, omega), True
         cause = death_cause(
             floats[q, F_CASH],
             veg,
             size,
-            idle,
+            ints[q, IDLE_MONTHS],
             ints[q, LEADERLESS_MONTHS],
-            trust_value if risky else 1.0,  # trust only matters for the cause of death
+            trust_value,
+            floats[q, F_TRUST_PEAK],
             P.poles,
         )
         if cause >= 0:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ptce_sim.base.domain import EventKind
+from ptce_sim.base.domain import MAX_PERSONS, EventKind
 from ptce_sim.rules.membership import (
+    consider_probability,
     dissatisfied,
     excluded_for_dues,
     join_value,
@@ -21,17 +22,13 @@ from ptce_sim.rules.membership import (
     trusted_tie,
 )
 from ptce_sim.rules.poles import FORMAL, INFORMAL, VEGETATING
-from ptce_sim.rules.trust import personal_weight
 from ptce_sim.world.kernels.events import emit
-from ptce_sim.world.kernels.pole_rows import (
-    homophily_with,
-    living_members,
-    pair_trust,
-    remove_member,
-)
-from ptce_sim.world.kernels.state import PAYING, POLE_SIZE, STATUS
+from ptce_sim.world.kernels.pair_trust import pair_trust
+from ptce_sim.world.kernels.pole_rows import homophily_with, living_members, remove_member
+from ptce_sim.world.kernels.state import LEADER_ORG, LEADER_SLOT, PAYING, POLE_SIZE, STATUS
 from ptce_sim.world.kernels.sums import np_sum
 
+S = MAX_PERSONS
 _JOINED = int(EventKind.POLE_JOINED)
 _LEFT = int(EventKind.POLE_LEFT)
 #: Why a member left (the code of a POLE_LEFT event).
@@ -81,7 +78,7 @@ def books(flat, offsets, paying_pole, unhappy, u_patience, P, poles):
 
 
 @njit(cache=True)
-def best_pole(org, alive, trust, poles, omega, threshold):
+def best_pole(org, alive, P, orgs, trust, poles, threshold):
     """The living pole (an index in ``alive``) where ``org`` has the most linked members
     (``trusted_tie``), first on ties; -1 if it has none."""
     best = -1
@@ -91,11 +88,28 @@ def best_pole(org, alive, trust, poles, omega, threshold):
         ties = 0
         for r in range(poles.ints[q, POLE_SIZE]):
             j = poles.members[q, r]
-            if trusted_tie(pair_trust(org, j, trust, omega), trust.history[org, j], threshold):
+            if trusted_tie(pair_trust(org, j, P, orgs, trust), trust.tied[org, j], threshold):
                 ties += 1
         if ties > best_ties:
             best, best_ties = a, ties
     return best
+
+
+@njit(cache=True)
+def knows_a_leader(alive, poles, trust, n):
+    """Per organisation: one of its persons has worked with the leader of a living pole."""
+    out = np.zeros(n, dtype=np.bool_)
+    for a in range(len(alive)):
+        q = alive[a]
+        o = poles.ints[q, LEADER_ORG]
+        if o < 0:
+            continue
+        p = o * S + poles.ints[q, LEADER_SLOT]
+        for x in range(n):
+            for s in range(S):
+                if trust.tie[p, x * S + s]:
+                    out[x] = True
+    return out
 
 
 @njit(cache=True)
@@ -139,20 +153,20 @@ def membership(streams, t, P, orgs, trust, poles, tally):
         if orgs.pole_of[o] < 0:
             n_out += 1
     u = rng.random(n_out)
+    knows = knows_a_leader(alive, poles, trust, n)
     considering = np.empty(n_out, dtype=np.int64)
     nc = 0
     j = 0
     for o in range(n):
         if orgs.pole_of[o] < 0:
-            if u[j] < pp.join_consider:
+            if u[j] < consider_probability(knows[o], pp):
                 considering[nc] = o
                 nc += 1
             j += 1
-    omega = personal_weight(0.0, P.trust)
     row = np.empty(n)
     for c in range(nc):
         org = considering[c]
-        a = best_pole(org, alive, trust, poles, omega, pp.trust_threshold)
+        a = best_pole(org, alive, P, orgs, trust, poles, pp.trust_threshold)
         if a < 0:
             continue
         q = alive[a]

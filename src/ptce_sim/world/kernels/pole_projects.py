@@ -2,8 +2,10 @@
 its participants are members of that pole (the most represented pole, first on ties).
 
 Started projects count towards the pole's track record and the month's pole metrics;
-completed ones towards its completions, and the members' gains from joint projects of a
-formal (or vegetating) pole pay the cell its revenue share (``rules/cell.revenue_share``).
+completed ones towards its completions. The members of a formal (or vegetating) pole
+pay its cell the revenue share of their gains from the pole's joint projects, out of
+those gains (``rules/cell.revenue_share``): their realised return, which they learn
+from (phase 6), is what they keep, and the euros are traced (``share_paid``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ptce_sim.world.kernels.state import (
     A_FORMAL_POLE_PROJECTS,
     A_MARKET_POLE_GAIN,
     A_MONTH_STARTED_IN_POLES,
+    A_SHARE_PAID,
     COMPLETED,
     N_POLES,
     STARTED,
@@ -72,7 +75,8 @@ def credit_started(first, projects, orgs, poles):
 def credit_completed(due, realised, P, orgs, projects, poles):
     """The completed projects ``due`` run in a pole (in project order): completions per
     pole; each formal pole's revenue share of its members' joint gains (returned, per
-    pole id); the gains of market members (a run accumulator)."""
+    pole id), taken out of the members' realised returns; the gross gains of market
+    members (a run accumulator)."""
     n_poles = poles.cursor[N_POLES]
     formal = np.zeros(n_poles, dtype=np.bool_)
     any_alive = False
@@ -104,14 +108,17 @@ def credit_completed(due, realised, P, orgs, projects, poles):
         if not formal[q]:
             continue
         duration = projects.end[pid] - projects.start[pid]
+        time = projects.cost[pid] * duration
         for j in range(nt):
-            gains[j] = realised[row, j] * projects.cost[pid] * duration
-        nb = 0
+            gains[j] = realised[row, j] * time
         for j in range(nt):
             if pole_of[team[j]] == q:
-                buf[nb] = gains[j]
-                nb += 1
-        joint[q] = joint[q] + revenue_share(np_sum(buf, 0, nb), P.funding.revenue_share)
+                # The member pays its cell a share of its gain: what it learns from is
+                # what it keeps (rules/cell.revenue_share).
+                share = revenue_share(gains[j], P.funding.revenue_share)
+                joint[q] += share
+                poles.acc[A_SHARE_PAID] += share
+                realised[row, j] = (gains[j] - share) / time
         if projects.kind[pid] in (_COMMERCIAL, _RND):
             nb = 0
             for j in range(nt):

@@ -163,7 +163,7 @@ def report(P, orgs, projects, poles, n_kinds):
     stats[S_POLES_DEAD] = n_poles - na
     stats[S_POLE_MEMBERS] = nmem
     stats[S_CELL_FTE] = cell_fte
-    stats[S_CELL_CASH] = cell_cash
+    stats[S_CELL_CASH] = cell_cash * P.economy.wage
     stats[S_PUBLIC_INCOME_SHARE] = acc[A_MONTH_PUBLIC] / income if income > 0 else np.nan
     stats[S_DUES_COMPLIANCE] = paying / formal_members if formal_members else np.nan
     stats[S_POLE_PROJECTS_STARTED] = acc[A_MONTH_STARTED_IN_POLES]

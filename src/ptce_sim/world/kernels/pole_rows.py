@@ -7,7 +7,7 @@ import numpy as np
 from numba import njit
 
 from ptce_sim.rules.poles import DEAD
-from ptce_sim.rules.trust import effective_trust
+from ptce_sim.world.kernels.pair_trust import pair_trust
 from ptce_sim.world.kernels.state import (
     CAUSE,
     DIED,
@@ -108,16 +108,12 @@ def homophily_with(homophily, idx):
 
 
 @njit(cache=True)
-def pair_trust(a, b, trust, omega):
-    """Effective trust between organisations ``a`` and ``b`` (best person tie and
-    organisation trust, ``rules.trust.effective_trust``)."""
-    return effective_trust(trust.tau0[a, b] + trust.best_dev[a, b], trust.theta[a, b], omega)
-
-
-@njit(cache=True)
-def mean_member_trust(idx, trust, omega):
-    """A pole's mean member trust: mean effective trust over the ordered member pairs
-    that have cooperated (all distinct pairs when none has), in numpy's summation order."""
+def mean_member_trust(idx, P, orgs, trust):
+    """A pole's mean member trust: the mean effective trust over the ordered member pairs
+    that have worked together (over all distinct pairs when none has), in numpy's
+    summation order. Each pair's trust is carried by its persons in post: when the
+    persons who worked together leave, the pair stays in the mean and its trust falls
+    to what their successors and the organisations know of each other."""
     k = len(idx)
     buf = np.empty(k * k)
     nb = 0
@@ -126,13 +122,13 @@ def mean_member_trust(idx, trust, omega):
         for c in range(k):
             b = idx[c]
             if trust.history[a, b] > 0:
-                buf[nb] = pair_trust(a, b, trust, omega)
+                buf[nb] = pair_trust(a, b, P, orgs, trust)
                 nb += 1
     if nb == 0:
         for r in range(k):
             a = idx[r]
             for c in range(k):
                 if c != r:
-                    buf[nb] = pair_trust(a, idx[c], trust, omega)
+                    buf[nb] = pair_trust(a, idx[c], P, orgs, trust)
                     nb += 1
-    return np_sum(buf, 0, nb) / nb
+    return np_sum(buf, 0, nb) / nb if nb else 0.0

@@ -25,16 +25,17 @@ from ptce_sim.rules.search import (
     candidate_weight,
     choice_key,
     expected_return,
-    kind_fit,
+    pair_fit,
     partners_wanted,
+    person_weight,
     project_cost,
     project_duration,
     project_kind,
     score,
     search_probability,
 )
-from ptce_sim.rules.trust import effective_trust, personal_weight
 from ptce_sim.world.kernels.events import emit
+from ptce_sim.world.kernels.pair_trust import pair_trust
 from ptce_sim.world.kernels.sampling import clear, offer, top
 from ptce_sim.world.kernels.state import SIZE
 
@@ -88,13 +89,33 @@ def candidates(i, u_row, cost, needs_rt, P, orgs, trust, free, available, eligib
         if ok:
             same_pole = orgs.pole_of[i] >= 0 and orgs.pole_of[i] == orgs.pole_of[j]
             w = candidate_weight(
-                orgs.acquaintance[i, j], trust.history[i, j] > 0, same_pole, P.cooperation
+                orgs.acquaintance[i, j], trust.tied[i, j] > 0, same_pole, P.cooperation
             )
             u = u_row[1 + j]
             if cand[m - 1] >= 0 and u >= 1e-6 and w / (u * _BOUND) <= keys[m - 1]:
                 continue  # its key is below the m-th best: never kept
             x = candidate_key(w, u)
         offer(x, j, m, cand, keys)
+
+
+@njit(cache=True, inline="always")
+def assigned_person(o, u, P, persons):
+    """The person in post organisation ``o`` assigns to a project, from a uniform draw:
+    weights ``person_weight`` (a territorial entrepreneur counts more)."""
+    total = 0.0
+    for q in range(S):
+        if persons.present[o, q]:
+            total += person_weight(persons.is_leader[o, q], P.cooperation)
+    target = u * total
+    cum = 0.0
+    slot = -1
+    for q in range(S):
+        if persons.present[o, q]:
+            slot = q
+            cum += person_weight(persons.is_leader[o, q], P.cooperation)
+            if target < cum:
+                break
+    return slot
 
 
 @njit(cache=True, inline="always")
@@ -121,20 +142,8 @@ def team_of(
             continue
         x = team[a]
         projects.members[row, a] = x
-        # Each participant assigns one of its persons in post (uniform among them).
-        n_present = 0
-        for q in range(S):
-            if persons.present[x, q]:
-                n_present += 1
-        pick = min(int(u_row[c_slot + a] * n_present), n_present - 1)
-        slot = 0
-        seen = -1
-        for q in range(S):
-            if persons.present[x, q]:
-                seen += 1
-                if seen == pick:
-                    slot = q
-                    break
+        # Each participant assigns one of its persons in post (person_weight).
+        slot = assigned_person(x, u_row[c_slot + a], P, persons)
         projects.slots[row, a] = slot
         projects.gens[row, a] = persons.gen[x, slot]
         # Fit with the other participants, and the project's mean complementarity.
@@ -142,7 +151,8 @@ def team_of(
         for b in range(nt):
             if b != a:
                 y = team[b]
-                fsum += kind_fit(kind_r, orgs.comp[x, y], orgs.sim[x, y])
+                same = orgs.sector[x] == orgs.sector[y]
+                fsum += pair_fit(kind_r, orgs.comp[x, y], orgs.sim[x, y], same, P.cooperation)
                 comp_sum += orgs.comp[x, y]
         projects.fit[row, a] = fsum / (nt - 1)
     projects.comp[row] = comp_sum / (nt * (nt - 1))
@@ -153,7 +163,6 @@ def partner(t, searching_all, draws, free, available, P, D, persons, orgs, trust
     """Kinds, candidates, scores on both sides, partner choice, acceptance in random
     order. Returns the number of projects added at the table's first free row."""
     cp = P.cooperation
-    omega = personal_weight(0.0, P.trust)
     m = D.candidates
     n = len(free)
     c_geo = 1 + n  # columns of the draws
@@ -207,10 +216,11 @@ def partner(t, searching_all, draws, free, available, P, D, persons, orgs, trust
             agree[c] = False
             if not eligible[j]:
                 continue
-            tr = effective_trust(trust.tau0[i, j] + trust.best_dev[i, j], trust.theta[i, j], omega)
+            tr = pair_trust(i, j, P, orgs, trust)
+            same_sector = orgs.sector[i] == orgs.sector[j]
             h = orgs.homophily[i, j]
             r_ij = expected_return(
-                kind_fit(k, orgs.comp[i, j], orgs.sim[i, j]),
+                pair_fit(k, orgs.comp[i, j], orgs.sim[i, j], same_sector, cp),
                 orgs.perceived[i],
                 nominal[r],
                 cost[r],
@@ -220,7 +230,7 @@ def partner(t, searching_all, draws, free, available, P, D, persons, orgs, trust
             if not agrees(s_ij[c], cp.threshold):
                 continue
             r_ji = expected_return(
-                kind_fit(k, orgs.comp[j, i], orgs.sim[j, i]),
+                pair_fit(k, orgs.comp[j, i], orgs.sim[j, i], same_sector, cp),
                 orgs.perceived[j],
                 nominal[r],
                 cost[r],

@@ -42,6 +42,7 @@ class Orgs(NamedTuple):
     """The organisations: fixed traits, pairwise affinities and monthly state."""
 
     kind: I64  # OrgKind
+    sector: I64  # index in base.domain.SECTORS
     is_market: B
     revenue: F64  # k€ a year
     fte: F64
@@ -62,16 +63,21 @@ class Orgs(NamedTuple):
 
 
 class Trust(NamedTuple):
-    """Person- and organisation-level trust (``world/relations.py`` explains the layout)."""
+    """Person- and organisation-level trust (``world/relations.py`` explains the layout).
 
-    tau0: F64  # (n, n) baseline trust
+    Person trust is ``tau0[o(p), o(q)] + floor[p, q] + scaled[p, q] * scale[0]``."""
+
+    tau0: F64  # (n, n) stranger baseline between the organisations' persons
     theta: F64  # (n, n) organisation trust
-    scaled: F64  # (P, P) person trust minus baseline, divided by scale[0]
+    scaled: F64  # (P, P) person trust above tau0 + floor, divided by scale[0]
     scale: F64  # (1,) the common scale of ``scaled``
-    tie: B  # (P, P) persons who worked together
-    best_dev: F64  # (n, n) best present person-pair deviation
-    sum_dev: F64  # (n, n) sum of present person-pair deviations
-    history: I64  # (n, n) cooperations completed together
+    floor: F64  # (P, P) the part of person trust their shared history explains
+    pair_history: I64  # (P, P) joint projects two persons completed together in post
+    tie: B  # (P, P) persons in post who worked together
+    tied: I64  # (n, n) tied pairs of persons in post between two organisations
+    best_dev: F64  # (n, n) best present person pair: max of floor + deviation
+    sum_dev: F64  # (n, n) sum over present person pairs of floor + deviation
+    history: I64  # (n, n) cooperations the organisations completed together
     mark: B  # (n, n) scratch
 
 
@@ -177,6 +183,8 @@ F_INSTITUTION = FLOAT_FIELDS.index("institution")
 F_GRANT_MONTHLY = FLOAT_FIELDS.index("grant_monthly")
 F_COST_TOTAL = FLOAT_FIELDS.index("cost_total")
 F_IN_KIND = FLOAT_FIELDS.index("in_kind")
+F_TRUST = FLOAT_FIELDS.index("trust")
+F_TRUST_PEAK = FLOAT_FIELDS.index("trust_peak")
 
 
 def empty_events(capacity: int) -> tuple[I64, F64]:
@@ -211,5 +219,6 @@ A_MONTH_STARTED_IN_POLES = ACCUMULATORS.index("month_started_in_poles")
 A_MONTH_COLLECTIVE = ACCUMULATORS.index("month_collective")
 A_MONTH_PUBLIC = ACCUMULATORS.index("month_public")
 A_MONTH_INCOME_TOTAL = ACCUMULATORS.index("month_income_total")
+A_SHARE_PAID = ACCUMULATORS.index("share_paid")
 #: A ledger row: pole id, month, cash before, income by source, cost, cash after.
 LEDGER_WIDTH = 3 + len(SOURCES) + 2

@@ -1,9 +1,11 @@
-"""Phase 5 compiled: completed projects change person trust and shared history;
-organisation trust follows person trust; person trust relaxes (``rules/trust.py``).
+"""Phase 5 compiled: completed projects change person trust and the persons' shared
+history; organisation trust follows person trust; person trust relaxes
+(``rules/trust.py``).
 
-Storage (``world/relations.py``): person trust is ``tau0 + scaled * scale``, so that the
-monthly relaxation of every person pair is one multiplication of the common scale; the
-block maxima and sums relax by the same factor.
+Storage (``world/relations.py``): person trust is ``tau0 + floor + scaled * scale``, so
+that the monthly relaxation of every person pair is one multiplication of the common
+scale; the block maxima and sums of organisation pairs whose persons have no shared
+history relax by the same factor, the others are recomputed.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from numba import njit
 from ptce_sim.base.domain import MAX_PERSONS
 from ptce_sim.rules.trust import (
     after_project,
-    baseline_trust,
     follow,
+    history_floor,
     institution_rate,
     relaxation_factor,
 )
@@ -28,10 +30,10 @@ S = MAX_PERSONS
 @njit(cache=True)
 def from_outcomes(due, success, P, persons, orgs, trust, projects):
     """Person pairs still in post (the same persons as when the project started) gain or
-    lose trust (``after_project``), in project order, and become tied; then every
-    organisation pair of a completed project gains one cooperation of history, its
-    baseline ``tau0`` moves and the deviations shift so that person trust is unchanged
-    by the moved baseline."""
+    lose trust (``after_project``), in project order: their joint history grows by one
+    project, its floor (``history_floor``) rises and takes over that much of their trust,
+    and they are tied. Then every organisation pair of a completed project counts one
+    more cooperation, and its blocks are refreshed."""
     members, slots, gens = projects.members, projects.slots, projects.gens
     present, gen = persons.present, persons.gen
     g = trust.scale[0]
@@ -51,13 +53,23 @@ def from_outcomes(due, success, P, persons, orgs, trust, projects):
                     continue
                 p, q = oa * S + sa, ob * S + sb
                 tau0 = trust.tau0[oa, ob]
-                new = after_project(tau0 + trust.scaled[p, q] * g, success[r], P.trust)
-                dv = (new - tau0) / g
+                tau = tau0 + trust.floor[p, q] + trust.scaled[p, q] * g
+                new = after_project(tau, success[r], P.trust)
+                m = trust.pair_history[p, q] + 1
+                floor = history_floor(m, P.trust)
+                dv = (new - tau0 - floor) / g
+                trust.pair_history[p, q] = m
+                trust.pair_history[q, p] = m
+                trust.floor[p, q] = floor
+                trust.floor[q, p] = floor
                 trust.scaled[p, q] = dv
                 trust.scaled[q, p] = dv
-                trust.tie[p, q] = True
-                trust.tie[q, p] = True
-    # Organisation level: history, baseline, shifted deviations, refreshed blocks.
+                if not trust.tie[p, q]:
+                    trust.tie[p, q] = True
+                    trust.tie[q, p] = True
+                    trust.tied[oa, ob] += 1
+                    trust.tied[ob, oa] += 1
+    # Organisation level: history, refreshed blocks.
     pairs = np.empty((len(due) * width * width, 2), dtype=np.int64)
     npairs = 0
     history, mark = trust.history, trust.mark
@@ -78,24 +90,16 @@ def from_outcomes(due, success, P, persons, orgs, trust, projects):
         a, b = pairs[r, 0], pairs[r, 1]
         mark[a, b] = False
         history[b, a] = history[a, b]
-        old = trust.tau0[a, b]
-        new = baseline_trust(orgs.homophily[a, b], history[a, b], P.trust)
-        trust.tau0[a, b] = new
-        trust.tau0[b, a] = new
-        shift = (old - new) / g
-        for s in range(S):
-            for u in range(S):
-                trust.scaled[a * S + s, b * S + u] += shift
-                trust.scaled[b * S + s, a * S + u] += shift
         refresh_pair(a, b, trust, present)
 
 
 @njit(cache=True)
-def relax(P, orgs, trust, any_formal):
+def relax(P, persons, orgs, trust, any_formal):
     """A month passes: organisation trust follows the best person tie (``follow``, at
     ``institution_rate`` with the institutionalisation ``I`` of the pole when both
     organisations are members of the same pole, else at ``I = 0``), then person trust
-    relaxes towards its baseline (``relaxation_factor``)."""
+    relaxes towards its rest, ``tau0 + floor`` (``relaxation_factor``). Blocks without a
+    tie relax by the factor; blocks with one (a floor) are recomputed."""
     theta, tau0, best_dev, sum_dev = trust.theta, trust.tau0, trust.best_dev, trust.sum_dev
     keep = relaxation_factor(P.trust.decay)
     n = theta.shape[0]
@@ -106,13 +110,21 @@ def relax(P, orgs, trust, any_formal):
         for b in range(n):
             kappa = k_in if (pa >= 0 and orgs.pole_of[b] == pa) else k_out
             theta[a, b] = follow(theta[a, b], tau0[a, b] + best_dev[a, b], kappa)
-            best_dev[a, b] *= keep
-            sum_dev[a, b] *= keep
     trust.scale[0] *= keep
     if trust.scale[0] < 1e-100:  # renormalise long before underflow
         scaled = trust.scaled
         scaled *= trust.scale[0]
         trust.scale[0] = 1.0
+    for a in range(n):
+        for b in range(a, n):
+            if trust.tied[a, b] > 0:
+                refresh_pair(a, b, trust, persons.present)
+            else:
+                best_dev[a, b] *= keep
+                sum_dev[a, b] *= keep
+                if b != a:
+                    best_dev[b, a] = best_dev[a, b]
+                    sum_dev[b, a] = sum_dev[a, b]
 
 
 @njit(cache=True)
