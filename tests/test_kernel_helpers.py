@@ -13,7 +13,7 @@ from collections import deque
 import numpy as np
 import pytest
 
-from ptce_sim.rules.trust import effective_trust
+from ptce_sim.rules.trust import effective_trust, personal_weight
 from ptce_sim.world.kernels import pole_cell, pole_emergence, pole_membership, pole_rows, sampling
 from ptce_sim.world.kernels.params import params_record
 from ptce_sim.world.kernels.search import _BOUND
@@ -38,14 +38,20 @@ def _poles(rng: np.random.Generator, n: int, n_poles: int) -> list[np.ndarray]:
 
 
 def _trust(rng: np.random.Generator, n: int, linked: float = 0.12) -> Trust:
-    """A random Trust record with the model's array types (no new compilation)."""
+    """A random Trust record with the model's array types (no new compilation): some
+    organisation pairs have cooperated (history), some of those still have tied persons
+    in post (tied)."""
     history = np.triu(rng.integers(1, 3, (n, n)) * (rng.random((n, n)) < linked), 1)
+    tied = np.triu(history * (rng.random((n, n)) < 0.7), 1)
     return Trust(
         tau0=_symmetric(rng, n, 0.2, 0.5),
         theta=_symmetric(rng, n, 0.0, 1.0),
         scaled=np.zeros((3 * n, 3 * n)),
         scale=np.ones(1),
+        floor=np.zeros((3 * n, 3 * n)),
+        pair_history=np.zeros((3 * n, 3 * n), dtype=np.int64),
         tie=np.zeros((3 * n, 3 * n), dtype=bool),
+        tied=(tied + tied.T).astype(np.int64),
         best_dev=_symmetric(rng, n, -0.1, 0.2),
         sum_dev=np.zeros((n, n)),
         history=(history + history.T).astype(np.int64),
@@ -55,6 +61,17 @@ def _trust(rng: np.random.Generator, n: int, linked: float = 0.12) -> Trust:
 
 def _effective(trust: Trust, omega: float) -> np.ndarray:
     return np.vectorize(effective_trust)(trust.tau0 + trust.best_dev, trust.theta, omega)
+
+
+@pytest.fixture(scope="module")
+def model() -> TerritoryModel:
+    """A territory at month 0: no pole yet, so every pair decides with omega(I = 0)."""
+    return TerritoryModel(seed=0, territory_n_orgs=N, run_burn_in=0)
+
+
+def _omega(model: TerritoryModel) -> float:
+    assert (model.pole_of < 0).all()
+    return personal_weight(0.0, model.params.trust)
 
 
 # -- sampling and sums -----------------------------------------------------------------------
@@ -111,11 +128,13 @@ def test_homophily_with_is_the_mean_homophily_with_the_pole(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_mean_member_trust_is_over_the_pairs_that_cooperated(seed: int) -> None:
+def test_mean_member_trust_is_over_the_pairs_that_cooperated(
+    seed: int, model: TerritoryModel
+) -> None:
     """Mean effective trust over the member pairs that cooperated (all distinct pairs
     when none has)."""
     rng = np.random.default_rng(seed)
-    omega = 0.7
+    omega = _omega(model)
     trust = _trust(rng, N)
     t_all = _effective(trust, omega)
     strangers = trust._replace(history=np.zeros_like(trust.history))
@@ -127,11 +146,11 @@ def test_mean_member_trust_is_over_the_pairs_that_cooperated(seed: int) -> None:
         known = trust.history[idx][:, idx] > 0
         if known.any():
             cooperated += 1
-            got = pole_rows.mean_member_trust(idx, trust, omega)
+            got = pole_rows.mean_member_trust(idx, model._P, model._org_state, trust)
             assert got == pytest.approx(t[known].mean(), rel=1e-12)
         # members who never cooperated: over every ordered pair of distinct members
         expected = t[~np.eye(len(idx), dtype=bool)].mean()
-        got = pole_rows.mean_member_trust(idx, strangers, omega)
+        got = pole_rows.mean_member_trust(idx, model._P, model._org_state, strangers)
         assert got == pytest.approx(expected, rel=1e-12)
     assert cooperated > 0
 
@@ -148,20 +167,20 @@ def _reachable(adj: np.ndarray, start: int) -> set[int]:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_trusted_component_is_reachability_over_the_links(seed: int) -> None:
-    """The organisations reachable from a seed over links (a cooperation and effective
-    trust >= theta_T) between organisations outside every pole."""
+def test_trusted_component_is_reachability_over_the_links(seed: int, model: TerritoryModel) -> None:
+    """The organisations reachable from a seed over links (tied persons in post and
+    effective trust >= theta_T) between organisations outside every pole."""
     rng = np.random.default_rng(seed)
-    trust = _trust(rng, N, linked=0.15)
-    omega, threshold = 0.8, 0.4
+    trust = _trust(rng, N, linked=0.2)
+    omega, threshold = _omega(model), 0.4
     outside = rng.random(N) < 0.8
-    adj = (trust.history > 0) & (_effective(trust, omega) >= threshold)
+    adj = (trust.tied > 0) & (_effective(trust, omega) >= threshold)
     adj &= outside[:, None] & outside[None, :]
     np.fill_diagonal(adj, False)
-    pole_of = np.where(outside, -1, 0).astype(np.int64)
+    orgs = model._org_state  # every organisation outside every pole (month 0)
     sizes = []
     for start in np.flatnonzero(outside)[:8].tolist():
-        got = pole_emergence.trusted_component(start, outside, pole_of, trust, omega, threshold)
+        got = pole_emergence.trusted_component(start, outside, model._P, orgs, trust, threshold)
         assert got.tolist() == sorted(_reachable(adj, start))
         sizes.append(len(got))
     assert max(sizes) > 2  # some components are not trivial
@@ -200,11 +219,6 @@ def _books_reference(poles, paying_pole, unhappy, u_patience, exclusion, months,
             leave.append(-1)
         lo += len(members)
     return np.array(leave), np.array(paying)
-
-
-@pytest.fixture(scope="module")
-def model() -> TerritoryModel:
-    return TerritoryModel(seed=0, territory_n_orgs=N)
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -13,7 +13,10 @@ from ptce_sim.world.projects import ProjectTable
 
 
 def test_live_rows_are_the_active_rows_in_order_every_month() -> None:
-    model = TerritoryModel(seed=2)  # the reference territory: collective offers happen
+    # frequent tenders of 5 members: collective offers (kernels/offers.py) happen
+    model = TerritoryModel(
+        seed=1, territory_n_orgs=40, poles_tender_rate=0.5, poles_tender_size=5, run_steps=240
+    )
     pt = model.projects
     collective = 0
     for _ in range(240):

@@ -28,8 +28,8 @@ uniform01 = st.one_of(
 
 @njit
 def _floats(x, y, z, w, u, r):  # pragma: no cover - compiled
-    out = np.empty(10)
-    out[0] = trust.baseline_trust(x, int(w * 40), r.trust)
+    out = np.empty(11)
+    out[0] = trust.stranger_trust(x, r.trust) + trust.history_floor(int(w * 40), r.trust)
     out[1] = outcomes.success_probability(x, y, z, r.cooperation)
     out[2] = outcomes.payoff_factor(w * 8.0 - 4.0, y * 3.0)
     out[3] = search.acquaintance(w * 2.0, r.cooperation)
@@ -39,13 +39,14 @@ def _floats(x, y, z, w, u, r):  # pragma: no cover - compiled
     out[7] = lifecycle.formalisation_hazard(True, x, r.poles)
     out[8] = search.expected_return(x, 250.0 * y, 0.01 + 2.0 * z, 0.01 + w, 5.0)
     out[9] = outcomes.gain(6.8, x, 0.13, 1 + int(59 * y), u < 0.5, w * 8.0 - 4.0, r.cooperation)
+    out[10] = cell.sized_fte(40.0 * z, r.cell)
     return out
 
 
 def _floats_python(x, y, z, w, u, r):
     return np.array(
         [
-            trust.baseline_trust(x, int(w * 40), r.trust),
+            trust.stranger_trust(x, r.trust) + trust.history_floor(int(w * 40), r.trust),
             outcomes.success_probability(x, y, z, r.cooperation),
             outcomes.payoff_factor(w * 8.0 - 4.0, y * 3.0),
             search.acquaintance(w * 2.0, r.cooperation),
@@ -55,6 +56,7 @@ def _floats_python(x, y, z, w, u, r):
             lifecycle.formalisation_hazard(True, x, r.poles),
             search.expected_return(x, 250.0 * y, 0.01 + 2.0 * z, 0.01 + w, 5.0),
             outcomes.gain(6.8, x, 0.13, 1 + int(59 * y), u < 0.5, w * 8.0 - 4.0, r.cooperation),
+            cell.sized_fte(40.0 * z, r.cell),
         ]
     )
 
@@ -74,7 +76,7 @@ def _ints(u, lo, span, fte, cash, members, r):  # pragma: no cover - compiled
     out[2] = search.partners_wanted(min(u, 0.999), r.cooperation)
     out[3] = search.geometric(min(u, 0.999), 0.05 + 0.9 * (span / 24.0))
     out[4] = cell.staffing(fte, cash, members, r.cell)
-    out[5] = cell.cell_staff(True, span, fte, cash, members, r.cell)
+    out[5] = cell.cell_staff(span, fte, cash, members, r.cell)
     return out
 
 
@@ -85,7 +87,7 @@ def _ints(u, lo, span, fte, cash, members, r):  # pragma: no cover - compiled
     lo=st.integers(0, 12),
     span=st.integers(0, 24),
     twentieths=st.integers(0, 60),
-    cash=st.floats(-50.0, 300.0),
+    cash=st.floats(-10.0, 60.0),
     members=st.integers(0, 40),
 )
 def test_compiled_integer_and_rounding_rules_give_pythons_values(
@@ -100,7 +102,7 @@ def test_compiled_integer_and_rounding_rules_give_pythons_values(
         search.partners_wanted(min(u, 0.999), R.cooperation),  # see test_rules_search
         search.geometric(min(u, 0.999), 0.05 + 0.9 * (span / 24.0)),
         cell.staffing(fte, cash, members, R.cell),
-        cell.cell_staff(True, span, fte, cash, members, R.cell),
+        cell.cell_staff(span, fte, cash, members, R.cell),
     ]
     np.testing.assert_array_equal(_ints(u, lo, span, fte, cash, members, R), python)
 

@@ -64,6 +64,21 @@ def test_succession_probability_is_a_probability_growing_with_trust(
     assert 0.0 <= p_lo <= p_hi <= 1.0
 
 
+def test_successor_weight_worked_example() -> None:
+    # w_ties 1: a person with 4 ties to the other members' persons weighs 1 + 4 = 5
+    assert lifecycle.successor_weight(0, P) == 1.0
+    assert lifecycle.successor_weight(4, P) == 5.0
+    assert lifecycle.successor_weight(4, PoleParams(successor_ties=0.5)) == 3.0
+    assert lifecycle.successor_weight(4, PoleParams(successor_ties=0.0)) == 1.0
+
+
+@given(t1=st.integers(0, 50), t2=st.integers(0, 50), w=st.floats(0.0, 10.0))
+def test_the_best_connected_person_weighs_most(t1: int, t2: int, w: float) -> None:
+    p = PoleParams(successor_ties=w)
+    lo, hi = sorted((t1, t2))
+    assert 1.0 <= lifecycle.successor_weight(lo, p) <= lifecycle.successor_weight(hi, p)
+
+
 # -- formalisation ---------------------------------------------------------------------------
 OK = {"size": 8, "mean_trust": 0.5, "has_leader": True, "pledged": 18.0, "first_year_cost": 60.0}
 
@@ -185,6 +200,14 @@ def test_at_risk_worked_example() -> None:
     assert lifecycle.at_risk(10, 18, P)
 
 
+def test_trust_fell_only_after_having_been_high() -> None:
+    # theta_T 0.4: below it now, at or above it once
+    assert lifecycle.trust_fell(0.3, 0.4, P)
+    assert lifecycle.trust_fell(0.3, 0.8, P)
+    assert not lifecycle.trust_fell(0.3, 0.39, P)  # never high: it did not fall
+    assert not lifecycle.trust_fell(0.4, 0.8, P)  # still at the threshold
+
+
 LIVES = {
     "cash": 0.0,
     "vegetating_months": 0,
@@ -192,6 +215,7 @@ LIVES = {
     "idle_months": 0,
     "leaderless_months": 0,
     "mean_trust": 0.5,
+    "trust_peak": 0.6,
 }
 
 
@@ -201,37 +225,40 @@ def _cause(**changes: float) -> str | None:
 
 
 def test_death_causes_in_order() -> None:
-    # debt limit 30, vegetation death 24, leaderless limit 36, n_min 5, idle 18, theta_T 0.4
+    # debt limit 6 wages, vegetation death 24, n_min 5, idle 18, theta_T 0.4
     assert _cause() is None
-    assert _cause(cash=-30.0) is None  # at the debt limit, not beyond
-    assert _cause(cash=-31.0) == "funding"
+    assert _cause(cash=-6.0) is None  # at the debt limit, not beyond
+    assert _cause(cash=-6.1) == "funding"
     assert _cause(vegetating_months=24) == "funding"
-    assert _cause(leaderless_months=36) == "leader_loss"
+    # no timer on leadership: a leaderless pole that lives on does not die
+    assert _cause(leaderless_months=200) is None
     assert _cause(size=4, leaderless_months=12) == "leader_loss"
     assert _cause(size=4, leaderless_months=11, mean_trust=0.3) == "trust_collapse"
+    # trust that was never high did not collapse
+    assert _cause(size=4, mean_trust=0.3, trust_peak=0.35) == "membership_erosion"
     assert _cause(size=4, mean_trust=0.4) == "membership_erosion"  # trust at theta_T
     assert _cause(idle_months=18) == "membership_erosion"
     # the order of the table: funding before leader loss before the others
-    assert _cause(cash=-31.0, leaderless_months=40, size=2, mean_trust=0.0) == "funding"
+    assert _cause(cash=-6.1, leaderless_months=40, size=2, mean_trust=0.0) == "funding"
     assert _cause(leaderless_months=36, size=2, mean_trust=0.0) == "leader_loss"
 
 
 @given(
-    cash=st.floats(-200.0, 50.0),
+    cash=st.floats(-50.0, 10.0),
     veg=st.integers(0, 80),
     size=st.integers(0, 30),
     idle=st.integers(0, 40),
     leaderless=st.integers(0, 60),
     trust=unit,
+    peak=unit,
 )
 def test_a_pole_dies_exactly_when_a_condition_holds(
-    cash: float, veg: int, size: int, idle: int, leaderless: int, trust: float
+    cash: float, veg: int, size: int, idle: int, leaderless: int, trust: float, peak: float
 ) -> None:
-    code = lifecycle.death_cause(cash, veg, size, idle, leaderless, trust, P)
+    code = lifecycle.death_cause(cash, veg, size, idle, leaderless, trust, peak, P)
     dies = (
         cash < -P.debt_limit
         or veg >= P.vegetation_death
-        or leaderless >= P.leaderless_limit
         or size < P.min_size
         or idle >= P.idle_limit
     )

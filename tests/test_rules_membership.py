@@ -17,11 +17,27 @@ unit = st.floats(0.0, 1.0)
 returns = st.floats(-50.0, 250.0)
 
 
-def test_trusted_tie_needs_a_cooperation_and_enough_trust() -> None:
+def test_trusted_tie_needs_tied_persons_in_post_and_enough_trust() -> None:
     assert membership.trusted_tie(0.5, 1, 0.5)  # trust at the threshold is enough
     assert membership.trusted_tie(0.9, 7, 0.5)
     assert not membership.trusted_tie(0.49, 3, 0.5)
-    assert not membership.trusted_tie(0.9, 0, 0.5)  # trust alone is not a link
+    # trust alone is not a link: the persons who worked together have left
+    assert not membership.trusted_tie(0.9, 0, 0.5)
+
+
+def test_consider_probability_worked_example() -> None:
+    # p_consider 0.1 (pinned), r_L 2: 0.1 * (1 + 2) = 0.3 for an outsider who worked with
+    # a leader
+    assert membership.consider_probability(False, P) == pytest.approx(0.1)
+    assert membership.consider_probability(True, P) == pytest.approx(0.3)
+    no_recruiting = PoleParams(join_consider=0.1, leader_recruit=0.0)
+    assert membership.consider_probability(True, no_recruiting) == pytest.approx(0.1)
+
+
+@given(p_c=unit, r=st.floats(0.0, 20.0))
+def test_knowing_the_leader_never_lowers_the_consider_probability(p_c: float, r: float) -> None:
+    p = PoleParams(join_consider=p_c, leader_recruit=r)
+    assert membership.consider_probability(False, p) <= membership.consider_probability(True, p)
 
 
 def test_join_value_worked_example() -> None:
@@ -69,10 +85,12 @@ def test_shared_values_make_joining_worth_more(
 def test_tolerance_factor_worked_example() -> None:
     # V_0 / c_P = 0.5 / 0.05 = 10 k€ per FTE-month per unit of alpha * H
     assert membership.tolerance_factor(P) == pytest.approx(10.0)
-    # defaults: 1.2 / 0.17 = 7.058824
-    assert membership.tolerance_factor(PoleParams()) == pytest.approx(7.058824, abs=1e-6)
-    # no pole time: no division by zero (1.2 / 1e-9)
-    assert membership.tolerance_factor(PoleParams(pole_time=0.0)) == pytest.approx(1.2e9)
+    # V_0 = 0.24 wages a month, c_P = 0.17 FTE: 0.24 / 0.17 = 1.411765
+    defaults = PoleParams(value_premium=0.24, pole_time=0.17)
+    assert membership.tolerance_factor(defaults) == pytest.approx(1.411765, abs=1e-6)
+    # no pole time: no division by zero (0.24 / 1e-9)
+    no_time = PoleParams(value_premium=0.24, pole_time=0.0)
+    assert membership.tolerance_factor(no_time) == pytest.approx(0.24e9)
 
 
 def test_value_driven_members_tolerate_lower_returns() -> None:

@@ -14,7 +14,9 @@ from ptce_sim.rules import outcomes
 from ptce_sim.rules.cooperation import CooperationParams
 
 # Pinned values for the worked examples (see tests/test_rules_search.py).
-P = CooperationParams(value_commercial=2.2, cost_commercial=0.15, duration_max=12)
+P = CooperationParams(
+    value_commercial=2.2, cost_commercial=0.15, duration_max=12, opportunity_cost=5.0
+)
 unit = st.floats(0.0, 1.0)
 
 
@@ -109,7 +111,7 @@ def test_gain_worked_example() -> None:
     # z = 1: eps = exp(0.375) = 1.454991 ; 4.95 * 1.454991 = 7.202208
     assert outcomes.gain(2.2, 0.5, 0.15, 6, True, 1.0, P) == pytest.approx(7.202208, abs=1e-6)
     # no noise: eps = 1 exactly
-    quiet = CooperationParams(payoff_noise=0.0)
+    quiet = CooperationParams(payoff_noise=0.0, opportunity_cost=5.0)
     assert outcomes.gain(2.2, 0.5, 0.15, 6, True, 3.0, quiet) == pytest.approx(4.95)
     # no fit, no gain
     assert outcomes.gain(2.2, 0.0, 0.15, 6, True, 1.0, P) == 0.0

@@ -121,6 +121,11 @@ DEAD = {
         "edit of relax() changes no run; the equivalence is tested in "
         "tests/test_relations_blocks.py"
     ),
+    ("ptce_sim.rules.cell", "can_afford_animation"): (
+        "rules.cell.can_afford_animation is called by nothing: its docstring says a pole "
+        "that cannot afford one step of staff and has nobody to animate it dies of "
+        "funding, but no kernel applies it (pole_cell/pole_lifecycle)"
+    ),
 }
 
 
@@ -255,30 +260,38 @@ def _cases() -> list[tuple[str, Callable[..., object], tuple[object, ...], str]]
         ("search", search.acquaintance, (0.2,), "cooperation"),
         ("search", search.candidate_weight, (0.4, True, True), "cooperation"),
         ("search", search.partners_wanted, (0.9,), "cooperation"),
+        ("search", search.pair_fit, (0, 0.6, 0.2, True), "cooperation"),
+        ("search", search.person_weight, (True,), "cooperation"),
         ("outcomes", outcomes.success_probability, (0.4, 0.5, 0.3), "cooperation"),
         ("outcomes", outcomes.gain, (2.0, 0.5, 0.1, 6, False, 0.3), "cooperation"),
-        ("trust", trust.baseline_trust, (0.6, 3), "trust"),
+        ("trust", trust.stranger_trust, (0.6,), "trust"),
+        ("trust", trust.history_floor, (3,), "trust"),
         ("trust", trust.after_project, (0.4, True), "trust"),
         ("trust", trust.institution_rate, (0.5,), "trust"),
         ("trust", trust.personal_weight, (0.5,), "trust"),
         ("membership", membership.join_value, (6.0, 0.6, 0.8, 0.05, 5.0), "poles"),
         ("membership", membership.tolerance_factor, (), "poles"),
+        ("membership", membership.consider_probability, (True,), "poles"),
         ("membership", membership.excluded_for_dues, (5,), "funding"),
         ("cell", cell.is_election_year, (60,), "funding"),
-        ("cell", cell.subsidy_probability, (False, 60), "funding"),
+        ("cell", cell.subsidy_probability, (False, 60, 0.7, False), "funding"),
         ("cell", cell.call_win_probability, (0.4,), "calls"),
         ("cell", cell.expected_call_income, (), "calls"),
         ("cell", cell.first_year_cost, (), "cell"),
-        ("cell", cell.staffing, (1.4, 200.0, 20), "cell"),
-        ("cell", cell.cell_staff, (True, 3, 1.4, -5.0, 20), "cell"),
+        ("cell", cell.staffing, (1.4, 40.0, 20), "cell"),
+        ("cell", cell.cell_staff, (3, 1.4, -5.0, 20), "cell"),
+        ("cell", cell.sized_fte, (17.0,), "cell"),
+        ("cell", cell.can_afford_animation, (6.5,), "cell"),
         ("cell", cell.can_volunteer, (0.8, 0.3), "poles"),
         ("lifecycle", lifecycle.succession_probability, (0.5, 0.3), "poles"),
+        ("lifecycle", lifecycle.successor_weight, (4,), "poles"),
+        ("lifecycle", lifecycle.trust_fell, (0.3, 0.6), "poles"),
         ("lifecycle", lifecycle.formalisation_eligible, (9, 0.5, True, 30.0, 84.0), "poles"),
         ("lifecycle", lifecycle.formalisation_hazard, (True, 1.0), "poles"),
         ("lifecycle", lifecycle.governance, (0.7,), "poles"),
         ("lifecycle", lifecycle.animation_intensity, (1, 0.75, False, False), "poles"),
         ("lifecycle", lifecycle.institutionalise, (0.5, 1, True), "poles"),
-        ("lifecycle", lifecycle.death_cause, (-10.0, 0, 4, 3, 12, 0.3), "poles"),
+        ("lifecycle", lifecycle.death_cause, (-1.0, 0, 4, 3, 12, 0.3, 0.6), "poles"),
     ]
 
 

@@ -292,6 +292,32 @@ def test_kind_fit_picks_complementarity_similarity_or_their_mean() -> None:
     assert got == pytest.approx([0.6, 0.2, 0.4, 0.6])
 
 
+def test_pair_fit_is_higher_in_the_same_sector() -> None:
+    # a_S = 0.5: commercial comp 0.6 -> 0.6 * 1.5 = 0.9 in the same sector, 0.6 across
+    assert search.pair_fit(COMMERCIAL, 0.6, 0.2, True, P) == pytest.approx(0.9)
+    assert search.pair_fit(COMMERCIAL, 0.6, 0.2, False, P) == pytest.approx(0.6)
+    # pooling: sim 0.2 -> 0.3 ; strategic: 0.4 -> 0.6
+    assert search.pair_fit(POOLING, 0.6, 0.2, True, P) == pytest.approx(0.3)
+    assert search.pair_fit(STRATEGIC, 0.6, 0.2, True, P) == pytest.approx(0.6)
+    assert search.pair_fit(COMMERCIAL, 0.6, 0.2, True, CooperationParams(sector_affinity=0.0)) == (
+        pytest.approx(0.6)
+    )
+
+
+@given(kind=st.sampled_from([COMMERCIAL, POOLING, STRATEGIC, RND]), comp=unit, sim=unit)
+def test_pair_fit_never_falls_in_the_same_sector(kind: int, comp: float, sim: float) -> None:
+    across = search.pair_fit(kind, comp, sim, False, P)
+    assert across == search.kind_fit(kind, comp, sim)
+    assert across <= search.pair_fit(kind, comp, sim, True, P)
+
+
+def test_person_weight_worked_example() -> None:
+    # leader_assignment 3: a territorial entrepreneur is 3 times as likely to be assigned
+    assert search.person_weight(True, P) == 3.0
+    assert search.person_weight(False, P) == 1.0
+    assert search.person_weight(True, CooperationParams(leader_assignment=1.0)) == 1.0
+
+
 # -- expected return and score ---------------------------------------------------------------
 def test_expected_return_worked_example() -> None:
     # fit 0.5, rho 5, cbar 0.15, A 0.5: c = 0.15 * (1 - 0.3 * 0.5) = 0.1275, rho_0 5

@@ -47,7 +47,7 @@ def test_after_project_applies_the_parameters_of_the_outcome() -> None:
 
 
 def test_relax_worked_example() -> None:
-    # 0.2 + (0.5 - 0.2) * (1 - 0.02) = 0.2 + 0.294 = 0.494
+    # towards the rest tau0 + floor = 0.2: 0.2 + (0.5 - 0.2) * (1 - 0.02) = 0.2 + 0.294 = 0.494
     assert trust.relax(0.5, 0.2, 0.02) == pytest.approx(0.494)
     # from below: 0.3 + (0.1 - 0.3) * (1 - 0.5) = 0.3 - 0.1 = 0.2
     assert trust.relax(0.1, 0.3, 0.5) == pytest.approx(0.2)
@@ -72,22 +72,27 @@ def test_relax_n_months_is_geometric() -> None:
     assert tau == pytest.approx(0.670830, abs=1e-6)
 
 
-def test_baseline_trust_worked_example() -> None:
-    # 0.2 + 0.2 * 0.5 + 0.15 * (1 - exp(-3 / 3)) = 0.2 + 0.1 + 0.15 * 0.632121 = 0.394818
-    assert trust.baseline_trust(0.5, 3, P) == pytest.approx(0.394818, abs=1e-6)
-    # strangers with nothing in common: tau_b = 0.2
-    assert trust.baseline_trust(0.0, 0, P) == pytest.approx(0.2)
-    # 0.2 + 0.2 * 0.5 + 0.15 * (1 - e^-2) = 0.3 + 0.15 * 0.864665 = 0.429700
-    assert trust.baseline_trust(0.5, 6, P) == pytest.approx(0.429700, abs=1e-6)
-    # identical values, endless history: 0.2 + 0.2 + 0.15 = 0.55
-    assert trust.baseline_trust(1.0, 10**9, P) == pytest.approx(0.55)
+def test_stranger_trust_worked_example() -> None:
+    # 0.2 + 0.2 * 0.5 = 0.3 ; nothing in common: tau_b = 0.2 ; identical values: 0.4
+    assert trust.stranger_trust(0.5, P) == pytest.approx(0.3)
+    assert trust.stranger_trust(0.0, P) == pytest.approx(0.2)
+    assert trust.stranger_trust(1.0, P) == pytest.approx(0.4)
+
+
+def test_history_floor_worked_example() -> None:
+    # 0.15 * (1 - exp(-3 / 3)) = 0.15 * 0.632121 = 0.094818
+    assert trust.history_floor(3, P) == pytest.approx(0.094818, abs=1e-6)
+    # 0.15 * (1 - e^-2) = 0.15 * 0.864665 = 0.129700
+    assert trust.history_floor(6, P) == pytest.approx(0.129700, abs=1e-6)
+    # no joint project, no floor ; an endless history: chi_h = 0.15
+    assert trust.history_floor(0, P) == 0.0
+    assert trust.history_floor(10**9, P) == pytest.approx(0.15)
 
 
 def test_history_scale_is_the_63_percent_point() -> None:
-    # chi_h * (1 - e^-1): 63 % of the history effect at n = n_h
+    # chi_h * (1 - e^-1): 63 % of the history effect at m = n_h
     p = TrustParams(history_scale=4.0)
-    effect = trust.baseline_trust(0.0, 4, p) - p.baseline
-    assert effect / p.history_weight == pytest.approx(1 - math.exp(-1))
+    assert trust.history_floor(4, p) / p.history_weight == pytest.approx(1 - math.exp(-1))
 
 
 def test_institution_rate_worked_example() -> None:
@@ -130,7 +135,7 @@ def test_newcomer_trust_worked_example() -> None:
     assert trust.newcomer_trust(0.9, 0.2, 1.0) == pytest.approx(0.9)
 
 
-def test_vacated_trust_is_the_baseline() -> None:
+def test_vacated_trust_is_the_stranger_baseline() -> None:
     """A departure takes the person's history with it: the post is back at tau0."""
     assert trust.vacated_trust(0.37) == 0.37
     assert trust.vacated_trust(0.0) == 0.0
@@ -142,9 +147,11 @@ def test_params_refuse_a_baseline_that_could_leave_the_unit_interval() -> None:
     assert TrustParams(baseline=0.65).baseline == 0.65  # 0.65 + 0.2 + 0.15 = 1
 
 
-def test_baseline_trust_never_exceeds_one_at_the_tolerance_edge() -> None:
+def test_the_rest_of_person_trust_stays_within_the_parameter_checks_tolerance() -> None:
+    """tau0 + floor is at most baseline + homophily_weight + history_weight, which the
+    parameter check keeps below 1 + 1e-12."""
     p = TrustParams(baseline=0.65, homophily_weight=0.2, history_weight=0.15 + 5e-13)
-    assert trust.baseline_trust(1.0, 10**9, p) <= 1.0
+    assert trust.stranger_trust(1.0, p) + trust.history_floor(10**9, p) <= 1.0 + 1e-12
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -170,20 +177,23 @@ def trust_params(draw: st.DrawFn) -> TrustParams:
     )
 
 
-@given(p=trust_params(), h=unit, n=st.integers(0, 10**6))
-def test_baseline_trust_is_in_the_unit_interval(p: TrustParams, h: float, n: int) -> None:
-    tau0 = trust.baseline_trust(h, n, p)
-    assert 0.0 <= tau0 <= 1.0
-    assert tau0 >= p.baseline
+@given(p=trust_params(), h=unit, m=st.integers(0, 10**6))
+def test_the_rest_of_person_trust_is_in_the_unit_interval(p: TrustParams, h: float, m: int) -> None:
+    tau0 = trust.stranger_trust(h, p)
+    floor = trust.history_floor(m, p)
+    assert p.baseline <= tau0 <= 1.0
+    assert 0.0 <= floor <= p.history_weight
+    assert tau0 + floor <= 1.0 + 1e-12
 
 
-@given(p=trust_params(), h1=unit, h2=unit, n1=st.integers(0, 100), n2=st.integers(0, 100))
-def test_baseline_trust_grows_with_homophily_and_history(
-    p: TrustParams, h1: float, h2: float, n1: int, n2: int
+@given(p=trust_params(), h1=unit, h2=unit, m1=st.integers(0, 100), m2=st.integers(0, 100))
+def test_the_rest_grows_with_homophily_and_shared_history(
+    p: TrustParams, h1: float, h2: float, m1: int, m2: int
 ) -> None:
     lo_h, hi_h = sorted((h1, h2))
-    lo_n, hi_n = sorted((n1, n2))
-    assert trust.baseline_trust(lo_h, lo_n, p) <= trust.baseline_trust(hi_h, hi_n, p)
+    lo_m, hi_m = sorted((m1, m2))
+    assert trust.stranger_trust(lo_h, p) <= trust.stranger_trust(hi_h, p)
+    assert trust.history_floor(lo_m, p) <= trust.history_floor(hi_m, p)
 
 
 OPS = st.sampled_from(["success", "failure", "relax", "follow", "newcomer", "effective"])
@@ -198,14 +208,15 @@ OPS = st.sampled_from(["success", "failure", "relax", "follow", "newcomer", "eff
 def test_trust_stays_in_the_unit_interval_under_any_sequence(
     p: TrustParams, tau: float, theta: float, steps: list[tuple[str, float, float, int]]
 ) -> None:
-    for op, x, y, n in steps:  # x: homophily or I, y: handover, n: shared history
-        tau0 = trust.baseline_trust(x, n, p)
+    for op, x, y, n in steps:  # x: homophily or I, y: handover, n: joint projects
+        tau0 = trust.stranger_trust(x, p)
+        rest = tau0 + trust.history_floor(n, p)
         if op == "success":
             tau = trust.after_project(tau, True, p)
         elif op == "failure":
             tau = trust.after_project(tau, False, p)
         elif op == "relax":
-            tau = trust.relax(tau, tau0, p.decay)
+            tau = trust.relax(tau, rest, p.decay)
         elif op == "follow":
             theta = trust.follow(theta, tau, trust.institution_rate(x, p))
         elif op == "newcomer":
@@ -213,8 +224,8 @@ def test_trust_stays_in_the_unit_interval_under_any_sequence(
         else:
             eff = trust.effective_trust(tau, theta, trust.personal_weight(x, p))
             assert 0.0 <= eff <= 1.0
-        assert 0.0 <= tau <= 1.0, (op, tau)
-        assert 0.0 <= theta <= 1.0, (op, theta)
+        assert 0.0 <= tau <= 1.0 + 1e-12, (op, tau)
+        assert 0.0 <= theta <= 1.0 + 1e-12, (op, theta)
 
 
 @given(tau=unit, gain=unit, loss=unit)
