@@ -3,7 +3,7 @@
 The ODD is the reader's copy of the model: every equation of a month is a rule function
 of ``ptce_sim.rules`` (``rules.jit.RULES``), and the ODD names each one as
 ``module.function``, names every rule module, every parameter group and every declared
-parameter. Conversely, every parameter key it names exists. A rule added, renamed or
+parameter. Conversely, every parameter key and rule it names exists. A rule added, renamed or
 removed without its ODD text fails here.
 """
 
@@ -32,6 +32,8 @@ GROUPS = [f.name for f in fields(Parameters)]
 KEYS = {spec.key for spec in iter_specs(Parameters)}
 #: ``poles.py``, ``run.json``: file names, not keys.
 FILE_SUFFIXES = {"py", "json", "md", "toml", "parquet", "csv"}
+#: What a dotted name in the ODD may start with: a parameter group or a rule module.
+PREFIXES = {*GROUPS, *rules.PHASE_MODULES, "cooperation", "poles", "funding", "jit"}
 
 
 def odd_text() -> str:
@@ -78,36 +80,38 @@ def test_every_parameter_is_named(key: str) -> None:
     assert names(odd_text(), key), f"docs/odd.md does not name the parameter `{key}`"
 
 
-def unknown_keys(text: str) -> set[str]:
-    """Names ``group.name`` in the code spans of ``text`` whose group is a parameter
-    group and that are neither a declared parameter nor an attribute (a rule, a constant)
-    of the rule module of that name (``trust.relax``); file names do not count."""
+def unknown_names(text: str) -> set[str]:
+    """Dotted names ``prefix.name`` in ``text`` whose prefix is a parameter group or a
+    rule module and that are neither a declared parameter nor an attribute (a rule, a
+    constant) of that rule module (``trust.relax``); file names (``rules/poles.py``)
+    and longer paths (``rules.funding.SOURCES``, ``world/territory.generate``) do not
+    count."""
     unknown = set()
-    for span in re.findall(r"`([^`\n]+)`", text):
-        for match in re.finditer(r"(?<![\w./])([a-z]+)\.([a-z_0-9]+)(?![\w(])", span):
-            group, name = match.groups()
-            if group not in GROUPS or f"{group}.{name}" in KEYS or name in FILE_SUFFIXES:
-                continue
-            try:
-                module = importlib.import_module(f"ptce_sim.rules.{group}")
-            except ModuleNotFoundError:
-                module = None
-            if module is None or not hasattr(module, name):
-                unknown.add(f"{group}.{name}")
+    for match in re.finditer(r"(?<![\w./])([a-z]+)\.([A-Za-z_][A-Za-z_0-9]*)(?!\w)", text):
+        prefix, name = match.groups()
+        if prefix not in PREFIXES or f"{prefix}.{name}" in KEYS or name in FILE_SUFFIXES:
+            continue
+        try:
+            module = importlib.import_module(f"ptce_sim.rules.{prefix}")
+        except ModuleNotFoundError:
+            module = None
+        if module is None or not hasattr(module, name):
+            unknown.add(f"{prefix}.{name}")
     return unknown
 
 
-def test_every_parameter_key_named_exists() -> None:
-    unknown = unknown_keys(odd_text())
-    assert not unknown, f"docs/odd.md names keys that are not declared: {sorted(unknown)}"
+def test_every_parameter_and_rule_named_exists() -> None:
+    unknown = unknown_names(odd_text())
+    assert not unknown, f"docs/odd.md names keys or rules that do not exist: {sorted(unknown)}"
 
 
 def test_the_checks_catch_a_missing_name() -> None:
     assert names("see `rules.trust.after_project` here", "trust.after_project")
     assert not names("see `trust.after_project_x` here", "trust.after_project")
     assert not names("see `xtrust.after_project`", "trust.after_project")
-    assert unknown_keys("`trust.gain`, `trust.relax`, `rules/poles.py`, `run.json`") == set()
-    assert unknown_keys("`trust.gains` and `poles.grace_months`") == {
+    assert unknown_names("`trust.gain`, `trust.relax(x)`, `rules/poles.py`, run.json") == set()
+    assert unknown_names("`trust.gains`, `poles.grace_months`, search.candidate_key(w)") == {
         "trust.gains",
         "poles.grace_months",
+        "search.candidate_key",
     }
