@@ -207,6 +207,7 @@ S_DUES_COMPLIANCE = STAT_KEYS.index("dues_compliance")
 S_POLE_PROJECTS_STARTED = STAT_KEYS.index("pole_projects_started")
 S_COLLECTIVE_OFFERS = STAT_KEYS.index("collective_offers")
 S_FTE_SHARE_IN_POLE = STAT_KEYS.index("fte_share_in_pole")
+S_MEMBER_TRUST = STAT_KEYS.index("member_trust")
 S_SHARE_MEMBERS = len(STATS)  # then one share per organisation kind
 A_FORMAL_POLE_MONTHS = ACCUMULATORS.index("formal_pole_months")
 A_FORMAL_POLE_MONTHS_OBSERVED = ACCUMULATORS.index("formal_pole_months_observed")
