@@ -221,8 +221,6 @@ DESIGN_NOTES = re.compile(r"\b(?:PTCE|MODEL|ARCHITECTURE|TECH_NOTES)\.md\b|\bTEC
 #: expected to go: remove it when the file is fixed (the test then reports XPASS).
 PENDING_OUTSIDE: dict[str, str] = {}
 PENDING_DESIGN_NOTES = {
-    "docs/odd.md": "cites the design notes as *MODEL.md* and *PTCE.md* (aliases explained in "
-    "its introduction) until the ODD is rewritten",
     "src/ptce_sim/apps/patterns.py": "docstring (owned by the apps branch)",
 }
 

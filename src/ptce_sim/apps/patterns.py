@@ -171,6 +171,46 @@ PATTERNS: tuple[Pattern, ...] = (
         "the animation cell is typically 1 to 2 FTE",
         "the range of the brief, applied to the mean over formal pole-months",
     ),
+    Pattern(
+        "older_process",
+        "months a pole lived informally before formalising (median)",
+        "months_before_formalising",
+        36.0,
+        12.0,
+        96.0,
+        "{:.0f}",
+        "poles usually formalise an older process: a first joint project builds trust in "
+        "a network, other milieus agglomerate over time (docs/field.md)",
+        "the field gives no figure, only that formalisation comes after years of "
+        "cooperation (Seignanx: 15 years) and that a few poles formed for a call: at least "
+        "a year, at most eight within a twenty-year run",
+    ),
+    Pattern(
+        "participation",
+        "organisations in a living pole (share, mean over the months)",
+        "share_orgs_in_poles",
+        0.3,
+        0.12,
+        0.5,
+        "{:.2f}",
+        "not every organisation joins: partners join at their own pace, the border of a "
+        "pole is fuzzy (docs/field.md); an assumption, not a survey figure",
+        "one or two poles of 10–25 members on a territory of 80 organisations that could "
+        "cooperate hold 12 % to 50 % of them",
+    ),
+    Pattern(
+        "poles_per_territory",
+        "living poles per territory (mean over the months)",
+        "poles_alive_mean",
+        1.5,
+        0.5,
+        3.0,
+        "{:.1f}",
+        "about 160 PTCE in France, each on a territory its actors define (docs/field.md); "
+        "an assumption about one territory",
+        "a territory with an active social economy holds one pole, sometimes two or three "
+        "while groups form and dissolve; never a swarm of small ones",
+    ),
 )
 
 PATTERN_NAMES = tuple(p.name for p in PATTERNS)

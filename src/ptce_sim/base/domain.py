@@ -81,11 +81,11 @@ class EventKind(IntEnum):
     POLE_LEFT = 9  # org left the pole; code: 0 dissatisfied, 1 excluded for unpaid dues
     LEADER_LOST = 10  # the pole's leader left (org, person)
     LEADER_FOUND = 11  # a successor leads the pole (org, person)
-    GRANT_WON = 12  # a call grant; value: € a month; code: months
+    GRANT_WON = 12  # a call grant; value: k€ a month; code: months
     GRANT_ENDED = 13
     CELL_HIRED = 14  # value: the cell's FTE after
     CELL_CUT = 15  # value: the cell's FTE after
-    SUBSIDY_STARTED = 16  # the local authority subsidises the cell; value: € a year
+    SUBSIDY_STARTED = 16  # the local authority subsidises the cell; value: k€ a year
     SUBSIDY_STOPPED = 17
     INTERVENTION = 18  # an intervention from outside the model (web view, notebook)
     POLE_REANIMATED = 19  # a vegetating pole's cell hired again; value: the cell's FTE

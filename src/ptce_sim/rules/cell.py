@@ -6,7 +6,7 @@ Each month, for every formal pole (every euro traced by source, ``SOURCES``)::
     K <- K + dues + LA subsidy + call grants + structural + matching + phi * joint revenue - cost
     cost = FTE * w                                           (cell_cost; w: cost of an FTE-month)
 
-- **dues** (monthly_dues): ``flat`` (k€ a year per member) or ``revenue`` (a share of each
+- **dues** (monthly_dues): ``flat`` (wages a year per member) or ``revenue`` (a share of each
   market member's annual revenue; non-market members pay half the flat rate), paid by the
   members who are not dissatisfied;
 - **local-authority subsidy**: a yearly amount, decided every 12 months after
@@ -28,9 +28,11 @@ Each month, for every formal pole (every euro traced by source, ``SOURCES``)::
   ``performance_target`` cooperations per member per year (structural_income);
 - **matching funds**: ``matching_rate`` € of public money per € of dues collected.
 
-**Staffing** (sized_fte, staffing, cell_staff). A new cell is sized to the funding
-pledged for its first year (whole steps of ``fte_step`` FTE it pays for, at most
-``fte_cap``). Then, in any month: below ``reserve_low`` months of the current cost, cut
+**Staffing** (founding_contribution, sized_fte, staffing, cell_staff). A new cell starts
+with the cash its members pledged (``pledge_share`` of a first year's cost, paid in as
+dues) and is sized to the funding pledged for its first year (whole steps of
+``fte_step`` FTE it pays for, at most ``fte_cap``). Then, in any month: below
+``reserve_low`` months of the current cost, cut
 ``fte_step`` FTE; when the cash covers ``reserve_high`` months of the cost *after*
 hiring, hire ``fte_step`` FTE up to ``fte_cap`` (beyond the first post, only with at
 least ``hire_min_members`` members). A cell without staff — a vegetating pole's too —
@@ -59,7 +61,7 @@ FULL_TRACK_RECORD = 10.0
 
 
 def monthly_dues(mode: str, flat: float, rate: float, revenue: float, is_market: bool) -> float:
-    """Monthly dues of one member (k€). Evaluated once per policy, in Python (the mode
+    """Monthly dues of one member (wages). Evaluated once per policy, in Python (the mode
     is a string); the kernels read the resulting table."""
     if mode == "revenue":
         return rate * revenue / 12.0 if is_market else flat / 12.0 * 0.5
@@ -132,6 +134,14 @@ def starting_fte(p: Any) -> float:
 
 
 @rule
+def founding_contribution(p_poles: Any, p_cell: Any) -> float:
+    """What the members pay in when their pole formalises: the share ``phi_F`` of the
+    first year's cost of a cell that they pledged (wages, booked as dues): the new
+    cell starts with that cash."""
+    return p_poles.pledge_share * first_year_cost(p_cell)
+
+
+@rule
 def sized_fte(pledged: float, p: Any) -> float:
     """Staff of a new cell, sized to the funding pledged for its first year: the whole
     FTE steps that budget pays for, at most ``fte_cap`` (0 when it pays for none)."""
@@ -164,7 +174,7 @@ def performance_rate(started: int, members: int, months_formal: int) -> float:
 
 @rule
 def structural_income(amount: float, performance_share: float, meets_target: bool) -> float:
-    """Monthly structural funding of one formal pole (k€)."""
+    """Monthly structural funding of one formal pole (wages)."""
     base = amount / 12.0
     return base * (1.0 - performance_share) + (base * performance_share if meets_target else 0.0)
 
@@ -215,14 +225,6 @@ def cell_staff(months_formal: int, fte: float, cash: float, members: int, p: Any
 
 
 @rule
-def can_afford_animation(cash: float, p: Any) -> bool:
-    """The cell's cash covers ``reserve_high`` months of one step of staff: the least a
-    cell hires; a pole that cannot afford it and has nobody to animate it dies of
-    funding."""
-    return cash > p.reserve_high * p.fte_step * p.cost_per_fte
-
-
-@rule
 def can_volunteer(commitment: float, free_time: float, p: Any) -> bool:
     """A member may carry the animation of a cell without staff at its own cost when its
     commitment ``alpha * H`` reaches ``volunteer_alpha`` and it has ``volunteer_fte`` of
@@ -232,5 +234,5 @@ def can_volunteer(commitment: float, free_time: float, p: Any) -> bool:
 
 @rule
 def volunteer_in_kind(volunteer_fte: float, rho0: float) -> float:
-    """A volunteer's monthly contribution in kind, valued at the opportunity cost (k€)."""
+    """A volunteer's monthly contribution in kind, valued at the opportunity cost (wages)."""
     return volunteer_fte * rho0

@@ -166,7 +166,7 @@ class FundingParams:
     dues_exclusion: bool = param(
         False,
         role="lever",
-        doc="exclude members who have not paid their dues for 12 months",
+        doc="exclude members who have not paid their dues for exclusion_months months",
     )
     exclusion_months: int = param(
         3,

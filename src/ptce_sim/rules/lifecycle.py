@@ -13,7 +13,7 @@ among the group's organisations with a leader.
 pairs of members that have cooperated (over all pairs when none has).
 
 **Leadership.** The leader is a person: a territorial entrepreneur of a member, who
-takes part in more of its organisation's projects (``rules/search.assigned_person``) and
+takes part in more of its organisation's projects (``rules/search.person_weight``) and
 so holds many of the pole's ties, and who draws outsiders it has worked with
 (``rules/membership.consider_probability``). When the leader leaves, its ties go with it,
 ``A`` is reduced until a successor emerges among the persons in post of the pole's ESS

@@ -13,7 +13,7 @@ gains::
     g = f * (the same)                            on failure
     eps = exp(sigma * z - sigma^2 / 2)            log-normal, mean 1 (payoff_factor)
 
-(k€; ``D`` the duration in months, ``z`` a standard-normal draw) and its realised return
+(in wages; ``D`` the duration in months, ``z`` a standard-normal draw) and its realised return
 on time is ``r = g / (c_k * D)`` (realised_return), which phase 6 learns from.
 """
 
@@ -49,7 +49,7 @@ def payoff_factor(z: float, sigma: float) -> float:
 def gain(
     value: float, fit: float, nominal_cost: float, duration: int, success: bool, z: float, p: Any
 ) -> float:
-    """Gain (k€) of one participant: ``v * fit * cbar * D * rho_0 * eps``, times ``f`` on
+    """Gain (wages) of one participant: ``v * fit * cbar * D * rho_0 * eps``, times ``f`` on
     failure. ``value``: the value multiple ``v_k`` of the project's kind."""
     base = value * fit * nominal_cost * duration * p.opportunity_cost
     return base * payoff_factor(z, p.payoff_noise) * (1.0 if success else p.failure_share)
@@ -57,5 +57,5 @@ def gain(
 
 @rule
 def realised_return(gain: float, cost: float, duration: int) -> float:
-    """Realised return on the time given: ``r = g / (c * D)`` (k€ per FTE-month)."""
+    """Realised return on the time given: ``r = g / (c * D)`` (wages per FTE-month)."""
     return gain / (cost * duration)

@@ -18,7 +18,8 @@ from ptce_sim.base.params import param
 
 
 class Status(IntEnum):
-    """Pole status; it only moves forward."""
+    """Pole status. It moves forward, but for one way back: a vegetating pole whose cell
+    hires again is re-animated (formal)."""
 
     INFORMAL = 0
     FORMAL = 1

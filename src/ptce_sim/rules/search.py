@@ -14,7 +14,9 @@ It then considers ``m`` candidates drawn without replacement with weights::
 
     w_ij = exp(-d_ij / l) + w_0 + w_prev * [cooperated before] + w_pole * [same pole]
 
-(acquaintance and candidate_weight). For candidate ``j`` and kind ``k``, ``i`` scores::
+(acquaintance and candidate_weight), one after the other (each with probability
+proportional to its weight among those not drawn yet). For candidate ``j`` and kind
+``k``, ``i`` scores::
 
     S_ij = T_ij^gamma * Q_ij^(1 - gamma)                           (score)
     Q_ij = alpha_i * H_ij + (1 - alpha_i) * R_ij                   values vs interest
@@ -108,17 +110,6 @@ def candidate_weight(acquaintance: float, was_partner: bool, same_pole: bool, p:
     if same_pole:
         w += p.pole_weight
     return w
-
-
-@rule
-def candidate_key(weight: float, u: float) -> float:
-    """Sampling key of a candidate from a uniform draw ``u``: ``w / E``, ``E = -log(1 - u)``.
-
-    It orders candidates as ``log(w) + Gumbel(u)`` would (the Gumbel-top-k trick: the
-    ``m`` largest keys are a sample without replacement with probabilities ``∝ w``), with
-    one logarithm instead of three."""
-    e = -math.log(1.0 - u)
-    return weight / e if e != 0.0 else -np.inf  # u == 0: numba's w / -0.0
 
 
 @rule

@@ -147,6 +147,7 @@ POLE_METRICS: dict[str, str] = {
     "pole_projects_started": "Projects started this month by at least two members of one pole.",
     "collective_offers": "Tenders answered this month by formal poles (collective offers).",
     "fte_share_in_pole": "Share of formal-pole members' FTE spent on pole activities.",
+    "member_trust": "Members' mean trust in formal poles (over member pairs that worked together).",
     **{
         f"share_members_{k.name.lower()}": f"Share of pole members that are {k.name}."
         for k in OrgKind

@@ -228,14 +228,9 @@ class TerritoryModel(mesa.Model):
     def simulate_month(self, t: int) -> None:
         """Phases 2-9 and the month's metrics, compiled (``kernels.month.month``); the
         tables first make room for what the month can add."""
-        poles, projects, tally = self.poles, self.projects, self.tally
+        poles, projects = self.poles, self.projects
         poles.check_tender_width()
         projects.reserve(self.orgs.n + poles.state.size)  # one per searcher and per pole
-        tally.started[:] = 0
-        tally.completed[:] = 0
-        tally.succeeded[:] = 0
-        tally.pair_stats[:] = 0.0
-        tally.counts[:] = 0
         self.events.reserve(self, poles.state.size, projects.n_live)
         if self.tally.events is not self.events.buffer:
             self.tally = self.tally._replace(

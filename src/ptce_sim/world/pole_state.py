@@ -45,6 +45,7 @@ STATS: tuple[str, ...] = (
     "pole_projects_started",
     "collective_offers",
     "fte_share_in_pole",
+    "member_trust",
 )
 STAT_KEYS: tuple[str, ...] = (*STATS, *_SHARE_KEYS)
 #: Run accumulators of the summaries and values of the month's pole phases, entries of

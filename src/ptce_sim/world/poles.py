@@ -85,7 +85,8 @@ class PoleRegistry:
         self.formal_size_months = np.zeros(model.orgs.n + 1, dtype=np.int64)
         # This month's pole metrics (pole_state.STAT_KEYS), before the first month: no pole.
         self.stats_array = np.zeros(len(STAT_KEYS))
-        for key in ("public_income_share", "dues_compliance", "fte_share_in_pole", *_SHARE_KEYS):
+        nan_keys = ("public_income_share", "dues_compliance", "fte_share_in_pole", "member_trust")
+        for key in (*nan_keys, *_SHARE_KEYS):
             self.stats_array[STAT_KEYS.index(key)] = np.nan
         self._record: Poles | None = None
 

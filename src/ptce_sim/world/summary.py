@@ -39,6 +39,7 @@ SUMMARY_DOCS: dict[str, str] = {
     "mean_participants": "mean participants per project",
     "partner_homophily": "mean value homophily H between initiators and their partners",
     "mean_person_trust_end": "mean person trust among cooperating organisations, last 12 months",
+    "member_trust_mean": "members' mean trust in formal poles, mean over the months with one",
     "mean_org_trust_end": "mean organisation trust among cooperating organisations, last 12 months",
     "persons_departed": "boundary spanners who left over the run",
     "ties_lost": "person-to-person ties lost to exits over the run",
@@ -151,6 +152,7 @@ def summarise(model: TerritoryModel, series: Mapping[str, ArrayLike]) -> dict[st
             col("poles_informal") + col("poles_formal") + col("poles_vegetating")
         ),
         "share_orgs_in_poles": _mean(col("pole_members")) / n,
+        "member_trust_mean": _mean(col("member_trust")),
         "cell_fte_per_pole": _per_formal_pole(series, "cell_fte"),
         **pole_summary(model, months),
     }

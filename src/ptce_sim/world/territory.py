@@ -300,7 +300,7 @@ class Organisations:
     competences: NDArray[np.bool_]  # (n, K)
     fte: NDArray[np.float64]
     is_market: NDArray[np.bool_]
-    revenue: NDArray[np.float64]  # annual k€, 0 without market activity
+    revenue: NDArray[np.float64]  # annual, in wages; 0 without market activity
     time_budget: NDArray[np.float64]  # FTE available for cooperation
     n_persons: NDArray[np.int64]
     is_leader: NDArray[np.bool_]  # (n, MAX_PERSONS)

@@ -51,6 +51,11 @@ def month(streams, t, catalyst, call_window, P, D, persons, orgs, trust, project
     one per pole; the event buffer the month's events.
     """
     n_kinds = len(D.kind_propensity)
+    tally.started[:] = 0
+    tally.completed[:] = 0
+    tally.succeeded[:] = 0
+    tally.pair_stats[:] = 0.0
+    tally.counts[:] = 0
     turnover(streams, t, P, persons, orgs, trust, tally)
     first = projects.cursor[SIZE]
     search(streams, t, P, D, persons, orgs, trust, projects, tally)

@@ -7,7 +7,8 @@ a commercial project of ``tender_size`` members drawn among those with the time 
 vacancy (a permutation), each assigning one of its persons in post (one uniform each,
 ``rules.search.person_weight``); the duration is drawn last. The time cost is
 ``rules.search.project_cost`` at the pole's highest animation intensity; a member's fit
-is its mean complementarity with the others.
+is its mean fit with the others (``rules.search.pair_fit``: complementarity, more in the
+same sector).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def collective_offers(streams, t, P, persons, orgs, projects, poles, tally):
             s = assigned_person(o, rng.random(), P, persons)
             projects.slots[i, a] = s
             projects.gens[i, a] = persons.gen[o, s]
-        # Fit: mean complementarity with the others (numpy's summation order).
+        # Fit: mean pair_fit with the others (numpy's summation order).
         row_buf = np.empty(k)
         off = np.empty(k * (k - 1))
         n_off = 0

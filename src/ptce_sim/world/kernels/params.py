@@ -55,8 +55,8 @@ def derived(params: Parameters, n_orgs: int) -> Derived:
         kind_propensity=KIND_PROPENSITY,
         candidates=m,
         least_cost=float(project_cost(float(costs.min()), cp.animation_time_saving, 1.0)),
-        # kind, a key per organisation, partners, m choice keys, duration, one per
-        # participant, acceptance order (kernels/search.py)
-        search_draws=1 + n_orgs + 1 + m + 1 + slot_draws + 1,
+        # kind, m candidates, partners, m choice keys, duration, one per participant,
+        # acceptance order (kernels/search.py)
+        search_draws=1 + m + 1 + m + 1 + slot_draws + 1,
         slot_draws=slot_draws,
     )

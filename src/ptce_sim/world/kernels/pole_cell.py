@@ -94,10 +94,9 @@ def volunteer(idx, current, P, orgs):
 
 @njit(cache=True)
 def cooperation_rate(q, t, size, poles):
-    """Projects started in pole ``q`` per member and year since it formalised (a pole
-    formalised in month 0 counts from this month)."""
+    """Projects started in pole ``q`` per member and year since it formalised."""
     formalised = poles.ints[q, FORMALISED]
-    since = formalised if formalised > 0 else t
+    since = formalised if formalised >= 0 else t
     return performance_rate(poles.ints[q, STARTED], size, t - since + 1)
 
 
@@ -211,7 +210,7 @@ def budget(streams, t, call_window, joint_revenue, P, orgs, poles, tally):
         row[4 + N_SOURCES] = floats[q, F_CASH]
         nrows += 1
         old = floats[q, F_FTE]
-        months = t - (formalised if formalised > 0 else 0)
+        months = t - formalised
         fte = cell_staff(months, old, floats[q, F_CASH], size, cell)
         floats[q, F_FTE] = fte
         if fte > old:

@@ -18,6 +18,7 @@ from ptce_sim.rules.cell import (
     call_win_probability,
     expected_call_income,
     first_year_cost,
+    founding_contribution,
     grant_monthly,
     maturity,
     pledged_budget,
@@ -36,6 +37,7 @@ from ptce_sim.rules.lifecycle import (
 )
 from ptce_sim.rules.poles import DEAD, DEDICATED, FORMAL, INFORMAL, VEGETATING
 from ptce_sim.world.kernels.events import emit
+from ptce_sim.world.kernels.pole_cell import DUES
 from ptce_sim.world.kernels.pole_emergence import emerge
 from ptce_sim.world.kernels.pole_projects import joint_pole
 from ptce_sim.world.kernels.pole_rows import die, mean_member_trust
@@ -110,12 +112,16 @@ def leader_candidates(idx, persons, orgs):
 @njit(cache=True, inline="always")
 def formalise(q, t, pledged, rng, P, poles, tally):
     """Pole ``q`` formalises: a cell sized to the funding ``pledged`` for its first year
-    (``sized_fte``), and one ``poles`` draw for its governance."""
+    (``sized_fte``), starting with its members' founding contribution (booked as dues),
+    and one ``poles`` draw for its governance."""
     ints = poles.ints
     ints[q, STATUS] = FORMAL
     ints[q, FORMALISED] = t
     ints[q, GOVERNANCE] = governance(rng.random(), P.poles)
     poles.floats[q, F_FTE] = sized_fte(pledged, P.cell)
+    founding = founding_contribution(P.poles, P.cell)
+    poles.floats[q, F_CASH] += founding
+    poles.ledger[q, DUES] += founding
     ints[q, LA_NEXT_DECISION] = t
     size = ints[q, POLE_SIZE]
     emit(
@@ -219,7 +225,8 @@ def lifecycle(
             continue
         size = ints[q, POLE_SIZE]
         idx = poles.members[q, :size]
-        # The members' mean trust this month (over tied pairs), and its highest so far.
+        # The members' mean trust this month (over the pairs that worked together), and
+        # its highest so far.
         trust_value = mean_member_trust(idx, P, orgs, trust) if size >= 2 else 0.0
         floats[q, F_TRUST] = trust_value
         floats[q, F_TRUST_PEAK] = max(floats[q, F_TRUST_PEAK], trust_value)
@@ -249,8 +256,13 @@ def lifecycle(
             elif wins_call_as_informal(q, t, call_window, streams.funding, P, poles, tally):
                 # Created opportunistically for a call: the laureate formalises at once.
                 formalise(q, t, pledged, rng, P, poles, tally)
-        if ints[q, STATUS] == VEGETATING and floats[q, F_FTE] > 0:
-            # Its money returned and the cell hired (phase 8): the pole is re-animated.
+        if (
+            ints[q, STATUS] == VEGETATING
+            and animation_intensity(FORMAL, floats[q, F_FTE], False, has_leader, P.poles) > 0
+        ):
+            # Its money returned and the cell hired (phase 8), and that staff animates the
+            # pole (with a leader, or when a leaderless pole keeps some animation): the
+            # pole is re-animated.
             ints[q, STATUS] = FORMAL
             ints[q, VEGETATING_SINCE] = -1
             ints[q, UNANIMATED_MONTHS] = 0

@@ -28,6 +28,7 @@ from ptce_sim.world.kernels.state import (
     F_CASH,
     F_FTE,
     F_INSTITUTION,
+    F_TRUST,
     LEADER_ORG,
     N_LIVE,
     N_POLES,
@@ -38,6 +39,7 @@ from ptce_sim.world.kernels.state import (
     S_COLLECTIVE_OFFERS,
     S_DUES_COMPLIANCE,
     S_FTE_SHARE_IN_POLE,
+    S_MEMBER_TRUST,
     S_POLE_MEMBERS,
     S_POLE_PROJECTS_STARTED,
     S_POLES_DEAD,
@@ -119,6 +121,7 @@ def report(P, orgs, projects, poles, n_kinds):
     cell_cash = 0.0
     paying = 0
     volunteers = 0.0
+    member_trust = 0.0
     orgs.animation[:] = 0.0
     orgs.institution[:] = 0.0
     kinds = np.zeros(n_kinds, dtype=np.int64)
@@ -153,6 +156,7 @@ def report(P, orgs, projects, poles, n_kinds):
             cell_fte += floats[q, F_FTE]
             cell_cash += floats[q, F_CASH]
             paying += ints[q, PAYING]
+            member_trust += floats[q, F_TRUST]
             if ints[q, VOLUNTEER] >= 0:
                 volunteers += P.poles.volunteer_fte
     # This month's metrics.
@@ -169,6 +173,7 @@ def report(P, orgs, projects, poles, n_kinds):
     stats[S_POLE_PROJECTS_STARTED] = acc[A_MONTH_STARTED_IN_POLES]
     stats[S_COLLECTIVE_OFFERS] = acc[A_MONTH_COLLECTIVE]
     stats[S_FTE_SHARE_IN_POLE] = np.nan
+    stats[S_MEMBER_TRUST] = member_trust / n_formal if n_formal else np.nan
     for j in range(n_kinds):
         stats[S_SHARE_MEMBERS + j] = kinds[j] / nmem if nmem else np.nan
     # Summary accumulators (formal and vegetating poles).

@@ -1,6 +1,6 @@
 """Sampling without replacement by the Gumbel-top-k trick: keep the ``m`` largest keys.
 
-The keys come from ``rules/search.py`` (``candidate_key``, ``choice_key``); taking the
+The keys come from ``rules/search.py`` (``choice_key``); taking the
 ``m`` largest is equivalent to drawing ``m`` items without replacement with
 probabilities proportional to their weights. One pass with a small sorted buffer.
 """

@@ -7,10 +7,10 @@ project table.
 
 Random draws from the ``search`` stream, two a month: who searches (one uniform per
 organisation), then one row of uniforms per searcher, whose columns give, in order: the
-project kind; a candidate key per organisation; the number of partners; a choice key
-per candidate; the duration; one uniform per participant for the person it assigns;
-and a key whose rank gives the order in which proposals are accepted (a uniformly
-random order). Every row is drawn, and used, whatever its searcher decides.
+project kind; one per candidate drawn; the number of partners; a choice key per
+candidate; the duration; one per participant for the person it assigns; and a key
+whose rank gives the order in which proposals are accepted (a uniformly random order).
+Every row is drawn, and used, whatever its searcher decides.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from numba import njit
 from ptce_sim.base.domain import MAX_PERSONS, EventKind, OrgKind, ProjectKind
 from ptce_sim.rules.search import (
     agrees,
-    candidate_key,
     candidate_weight,
     choice_key,
     expected_return,
@@ -36,16 +35,13 @@ from ptce_sim.rules.search import (
 )
 from ptce_sim.world.kernels.events import emit
 from ptce_sim.world.kernels.pair_trust import pair_trust
-from ptce_sim.world.kernels.sampling import clear, offer, top
+from ptce_sim.world.kernels.sampling import top
 from ptce_sim.world.kernels.state import SIZE
 
 S = MAX_PERSONS
 _RND = int(ProjectKind.RND)
 _RT = int(OrgKind.RT)
 _STARTED = int(EventKind.PROJECT_STARTED)
-#: E = -log(1 - u) >= u, and the computed E >= u (1 - 2e-10) for u >= 1e-6 (rounding of
-#: 1 - u and of the log): a key w / E is then at most w / (u * _BOUND), with room to spare.
-_BOUND = 1.0 - 1e-9
 
 
 @njit(cache=True)
@@ -73,29 +69,42 @@ def searchers(u, P, D, persons, orgs, free, available):
 
 
 @njit(cache=True, inline="always")
-def candidates(i, u_row, cost, needs_rt, P, orgs, trust, free, available, eligible, cand, keys):
-    """The ``m`` candidates of searcher ``i`` (Gumbel-top-k on ``candidate_key``):
-    acquaintances, previous partners, pole co-members; a key that cannot enter the
-    buffer is not computed."""
+def candidates(i, u_row, cost, needs_rt, P, orgs, trust, free, available, weights, cand):
+    """The ``m`` candidates of searcher ``i``: drawn one after the other without
+    replacement, each with probability proportional to its ``candidate_weight``
+    (acquaintance, previous partners, pole co-members) among the eligible organisations
+    (the time for the project, no vacancy, a research centre for R&D), from the uniforms
+    ``u_row[1:1 + m]``; -1 where fewer are eligible."""
     m = len(cand)
     n = len(free)
-    clear(m, cand, keys)
+    total = 0.0
     for j in range(n):
+        w = 0.0
         ok = available[j] and free[j] >= cost and j != i
-        if needs_rt and orgs.kind[j] != _RT:
-            ok = False
-        eligible[j] = ok
-        x = -np.inf
-        if ok:
+        if ok and not (needs_rt and orgs.kind[j] != _RT):
             same_pole = orgs.pole_of[i] >= 0 and orgs.pole_of[i] == orgs.pole_of[j]
             w = candidate_weight(
                 orgs.acquaintance[i, j], trust.tied[i, j] > 0, same_pole, P.cooperation
             )
-            u = u_row[1 + j]
-            if cand[m - 1] >= 0 and u >= 1e-6 and w / (u * _BOUND) <= keys[m - 1]:
-                continue  # its key is below the m-th best: never kept
-            x = candidate_key(w, u)
-        offer(x, j, m, cand, keys)
+        weights[j] = w
+        total += w
+    for c in range(m):
+        cand[c] = -1
+    for c in range(m):
+        target = u_row[1 + c] * total
+        cum = 0.0
+        pick = -1
+        for j in range(n):
+            if weights[j] > 0.0:
+                pick = j
+                cum += weights[j]
+                if target < cum:
+                    break
+        if pick < 0:
+            break
+        cand[c] = pick
+        total -= weights[pick]
+        weights[pick] = 0.0
 
 
 @njit(cache=True, inline="always")
@@ -165,7 +174,7 @@ def partner(t, searching_all, draws, free, available, P, D, persons, orgs, trust
     cp = P.cooperation
     m = D.candidates
     n = len(free)
-    c_geo = 1 + n  # columns of the draws
+    c_geo = 1 + m  # columns of the draws: kind, m candidates, partners, ...
     c_choice = c_geo + 1
     c_dur = c_choice + m
     c_slot = c_dur + 1
@@ -186,7 +195,7 @@ def partner(t, searching_all, draws, free, available, P, D, persons, orgs, trust
         if free[i] >= cst:
             rows[s], kind[s], nominal[s], cost[s] = r0, k, D.kind_costs[k], cst
             s += 1
-    eligible = np.empty(n, dtype=np.bool_)
+    weights = np.empty(n)
     keys_m = np.empty(m)
     scratch = np.empty(m)
     cand = np.empty(m, dtype=np.int64)
@@ -205,16 +214,14 @@ def partner(t, searching_all, draws, free, available, P, D, persons, orgs, trust
         order_keys[r] = u_row[c_order]
         k = kind[r]
         needs_rt = k == _RND and orgs.kind[i] != _RT
-        candidates(
-            i, u_row, cost[r], needs_rt, P, orgs, trust, free, available, eligible, cand, scratch
-        )
+        candidates(i, u_row, cost[r], needs_rt, P, orgs, trust, free, available, weights, cand)
         # Scores on both sides; a side that is not computed cannot change the outcome
         # (not eligible, or refused first).
         for c in range(m):
             j = cand[c]
             s_ij[c] = 0.0
             agree[c] = False
-            if not eligible[j]:
+            if j < 0:
                 continue
             tr = pair_trust(i, j, P, orgs, trust)
             same_sector = orgs.sector[i] == orgs.sector[j]
@@ -310,7 +317,7 @@ def search(streams, t, P, D, persons, orgs, trust, projects, tally):
     if D.slot_draws > width:
         most = 0  # max_partners raised by a policy beyond the table's width
         for r in range(s):
-            most = max(most, partners_wanted(draws[r, 1 + n], P.cooperation))
+            most = max(most, partners_wanted(draws[r, 1 + D.candidates], P.cooperation))
         if most + 1 > width:
             raise ValueError("project wider than the table: set max_partners in the scenario")
     n_new = partner(

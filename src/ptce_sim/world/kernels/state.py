@@ -44,7 +44,7 @@ class Orgs(NamedTuple):
     kind: I64  # OrgKind
     sector: I64  # index in base.domain.SECTORS
     is_market: B
-    revenue: F64  # k€ a year
+    revenue: F64  # wages a year
     fte: F64
     time_budget: F64  # FTE it may give to cooperation
     alpha: F64  # weight of values vs interest
@@ -54,7 +54,7 @@ class Orgs(NamedTuple):
     sim: F64  # (n, n) similarity of competences
     acquaintance: F64  # (n, n) candidate weight by distance
     time_used: F64  # FTE given to projects under way
-    perceived: F64  # perceived return rho (k€ per FTE-month)
+    perceived: F64  # perceived return rho (wages per FTE-month)
     aspiration: F64
     animation: F64  # A of its pole (0 outside)
     catalyst: F64  # E (1 while a catalyst is active)
@@ -207,6 +207,7 @@ S_DUES_COMPLIANCE = STAT_KEYS.index("dues_compliance")
 S_POLE_PROJECTS_STARTED = STAT_KEYS.index("pole_projects_started")
 S_COLLECTIVE_OFFERS = STAT_KEYS.index("collective_offers")
 S_FTE_SHARE_IN_POLE = STAT_KEYS.index("fte_share_in_pole")
+S_MEMBER_TRUST = STAT_KEYS.index("member_trust")
 S_SHARE_MEMBERS = len(STATS)  # then one share per organisation kind
 A_FORMAL_POLE_MONTHS = ACCUMULATORS.index("formal_pole_months")
 A_FORMAL_POLE_MONTHS_OBSERVED = ACCUMULATORS.index("formal_pole_months_observed")

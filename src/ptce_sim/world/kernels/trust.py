@@ -22,7 +22,7 @@ from ptce_sim.rules.trust import (
     relaxation_factor,
 )
 from ptce_sim.world.kernels.outcomes import team_size
-from ptce_sim.world.kernels.trust_blocks import refresh_pair
+from ptce_sim.world.kernels.trust_blocks import block_of, present_slots, write_block
 
 S = MAX_PERSONS
 
@@ -86,11 +86,13 @@ def from_outcomes(due, success, P, persons, orgs, trust, projects):
                     pairs[npairs, 0] = lo
                     pairs[npairs, 1] = hi
                     npairs += 1
+    slots, count = present_slots(present)
     for r in range(npairs):
         a, b = pairs[r, 0], pairs[r, 1]
         mark[a, b] = False
         history[b, a] = history[a, b]
-        refresh_pair(a, b, trust, present)
+        best, total = block_of(a, b, trust, slots, count)
+        write_block(a, b, best, total, trust)
 
 
 @njit(cache=True)
@@ -115,10 +117,12 @@ def relax(P, persons, orgs, trust, any_formal):
         scaled = trust.scaled
         scaled *= trust.scale[0]
         trust.scale[0] = 1.0
+    slots, count = present_slots(persons.present)
     for a in range(n):
         for b in range(a, n):
             if trust.tied[a, b] > 0:
-                refresh_pair(a, b, trust, persons.present)
+                best, total = block_of(a, b, trust, slots, count)
+                write_block(a, b, best, total, trust)
             else:
                 best_dev[a, b] *= keep
                 sum_dev[a, b] *= keep

@@ -21,32 +21,43 @@ S = MAX_PERSONS
 
 
 @njit(cache=True)
-def block(a, b, trust, present):
+def present_slots(present):
+    """Per organisation, its present person slots in increasing order, and how many."""
+    n = present.shape[0]
+    slots = np.empty((n, S), dtype=np.int64)
+    count = np.zeros(n, dtype=np.int64)
+    for o in range(n):
+        for u in range(S):
+            if present[o, u]:
+                slots[o, count[o]] = u
+                count[o] += 1
+    return slots, count
+
+
+@njit(cache=True, inline="always")
+def block_of(a, b, trust, slots, count):
     """(max, sum) of ``floor + deviation`` over the present person pairs of organisations
-    (a, b); the max is 0 when there is no such pair."""
+    (a, b) (``slots``, ``count``: :func:`present_slots`); the max is 0 when there is no
+    such pair."""
     g = trust.scale[0]
     best = -np.inf
     total = 0.0
-    for s in range(S):
-        if not present[a, s]:
-            continue
-        p = a * S + s
-        for u in range(S):
-            if present[b, u]:
-                q = b * S + u
-                d = trust.floor[p, q] + trust.scaled[p, q] * g
-                total += d
-                if d > best:
-                    best = d
+    for i in range(count[a]):
+        p = a * S + slots[a, i]
+        for j in range(count[b]):
+            q = b * S + slots[b, j]
+            d = trust.floor[p, q] + trust.scaled[p, q] * g
+            total += d
+            if d > best:
+                best = d
     if best == -np.inf:
         best = 0.0
     return best, total
 
 
-@njit(cache=True)
-def refresh_pair(a, b, trust, present):
-    """``best_dev`` and ``sum_dev`` of the organisation pair (a, b), both orders."""
-    best, total = block(a, b, trust, present)
+@njit(cache=True, inline="always")
+def write_block(a, b, best, total, trust):
+    """Store a block's statistics, both orders."""
     trust.best_dev[a, b] = best
     trust.best_dev[b, a] = best
     trust.sum_dev[a, b] = total
@@ -54,13 +65,23 @@ def refresh_pair(a, b, trust, present):
 
 
 @njit(cache=True)
+def refresh_pair(a, b, trust, present):
+    """``best_dev`` and ``sum_dev`` of the organisation pair (a, b), both orders."""
+    slots, count = present_slots(present)
+    best, total = block_of(a, b, trust, slots, count)
+    write_block(a, b, best, total, trust)
+
+
+@njit(cache=True)
 def refresh_rows(orgs, trust, present):
     """Recompute ``best_dev`` and ``sum_dev`` for every block touching ``orgs``."""
     n = trust.best_dev.shape[0]
+    slots, count = present_slots(present)
     for r in range(len(orgs)):
         a = orgs[r]
         for b in range(n):
-            refresh_pair(a, b, trust, present)
+            best, total = block_of(a, b, trust, slots, count)
+            write_block(a, b, best, total, trust)
 
 
 @njit(cache=True)
