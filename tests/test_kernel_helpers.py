@@ -15,8 +15,8 @@ import pytest
 
 from ptce_sim.rules.trust import effective_trust, personal_weight
 from ptce_sim.world.kernels import pole_cell, pole_emergence, pole_membership, pole_rows, sampling
+from ptce_sim.world.kernels import search as search_kernels
 from ptce_sim.world.kernels.params import params_record
-from ptce_sim.world.kernels.search import _BOUND
 from ptce_sim.world.kernels.state import Trust
 from ptce_sim.world.kernels.sums import np_sum
 from ptce_sim.world.model import TerritoryModel
@@ -95,17 +95,75 @@ def test_top_fills_the_buffer_when_few_keys_are_finite() -> None:
     assert out.tolist() == [1, 0, 2]  # the finite key first, then ineligible in order
 
 
-def test_the_pruning_bound_is_above_every_key_it_skips() -> None:
-    """The search skips the log of a candidate when w / (u * _BOUND) is at most the m-th
-    best key: that is exact only if w / E < w / (u * _BOUND) for the computed
-    E = -log(1 - u), for every u >= 1e-6 (the bound's margin covers the rounding)."""
-    rng = np.random.default_rng(0)
-    u = np.concatenate(
-        [10 ** rng.uniform(-6, 0, 200_000), rng.random(200_000), [1e-6, 0.5, 1 - 2**-53]]
+def _chi2(counts: np.ndarray, probs: np.ndarray) -> float:
+    expected = probs * counts.sum()
+    return float(((counts - expected) ** 2 / expected).sum())
+
+
+#: Candidate weights of organisations 1-4 for searcher 0 (the others weigh nothing).
+WEIGHTS = np.array([1.0, 2.0, 3.0, 4.0])
+
+
+def _draw_candidates(model: TerritoryModel, u: np.ndarray, m: int) -> np.ndarray:
+    """``kernels.search.candidates`` of searcher 0 for each row of uniforms ``u``, with
+    acquaintance weights WEIGHTS to organisations 1-4 and none to the others (no ties,
+    no pole at month 0: the candidate weight is the acquaintance)."""
+    n = model.orgs.n
+    acquaintance = np.zeros((n, n))
+    acquaintance[0, 1:5] = WEIGHTS
+    orgs = model._org_state._replace(acquaintance=acquaintance)
+    trust = model.relations.record()
+    assert not trust.tied.any()
+    free, available = np.ones(n), np.ones(n, dtype=bool)
+    weights, cand = np.empty(n), np.empty(m, dtype=np.int64)
+    out = np.empty((len(u), m), dtype=np.int64)
+    for r in range(len(u)):
+        row = np.concatenate([[0.0], u[r]])  # column 0: the project kind's draw
+        search_kernels.candidates(
+            0, row, 0.1, False, model._P, orgs, trust, free, available, weights, cand
+        )
+        out[r] = cand
+    return out
+
+
+def test_candidates_are_drawn_in_proportion_to_their_weights(model: TerritoryModel) -> None:
+    draws = 20_000
+    u = np.random.default_rng(12345).random((draws, 2))
+    first = _draw_candidates(model, u, 1)[:, 0]
+    assert set(first.tolist()) == {1, 2, 3, 4}  # never one of no weight
+    counts = np.bincount(first - 1, minlength=4)
+    # 3 degrees of freedom: P(chi2 > 16.27) = 0.001
+    assert _chi2(counts, WEIGHTS / WEIGHTS.sum()) < 16.27, counts
+
+
+def test_candidates_are_drawn_one_after_the_other_without_replacement(
+    model: TerritoryModel,
+) -> None:
+    """P(first i, then j) = w_i / W * w_j / (W - w_i), e.g. (4, 3): 4/10 * 3/6 = 0.2; and
+    with more places than candidates of any weight, the rest is -1."""
+    draws = 30_000
+    u = np.random.default_rng(54321).random((draws, 5))
+    cand = _draw_candidates(model, u, 5)
+    assert (cand[:, 4] == -1).all()  # only four have a weight
+    assert (np.sort(cand[:, :4], axis=1) == [1, 2, 3, 4]).all()  # each once
+    n = len(WEIGHTS)
+    counts = np.zeros((n, n))
+    np.add.at(counts, (cand[:, 0] - 1, cand[:, 1] - 1), 1)
+    total = WEIGHTS.sum()
+    probs = np.array(
+        [
+            [
+                0.0 if i == j else WEIGHTS[i] / total * WEIGHTS[j] / (total - WEIGHTS[i])
+                for j in range(n)
+            ]
+            for i in range(n)
+        ]
     )
-    u = u[(u >= 1e-6) & (u < 1)]
-    w = rng.uniform(0.01, 20, len(u))
-    assert np.all(w / -np.log(1.0 - u) < w / (u * _BOUND))
+    assert probs[3, 2] == pytest.approx(0.2)
+    off = ~np.eye(n, dtype=bool)
+    assert counts[~off].sum() == 0
+    # 12 ordered pairs, 11 degrees of freedom: P(chi2 > 31.26) = 0.001
+    assert _chi2(counts[off], probs[off]) < 31.26, counts
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 127, 128, 129, 255, 256, 1000, 4099])

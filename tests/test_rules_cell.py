@@ -158,6 +158,15 @@ def test_the_parameter_groups_starting_fte_is_the_rule(initial: float, cap: floa
     assert p.starting_fte == cell.starting_fte(p)
 
 
+def test_founding_contribution_worked_example() -> None:
+    # the members pay in their pledge: 0.3 of a first year's cost 16.8 = 5.04 wages
+    assert cell.founding_contribution(PoleParams(pledge_share=0.3), CP) == pytest.approx(5.04)
+    assert cell.founding_contribution(PoleParams(pledge_share=0.0), CP) == 0.0
+    # a cell of at most 1 FTE: 0.3 * 12 = 3.6
+    capped = CellParams(cost_per_fte=1.0, initial_fte=1.4, fte_cap=1.0)
+    assert cell.founding_contribution(PoleParams(pledge_share=0.3), capped) == pytest.approx(3.6)
+
+
 def test_sized_fte_worked_example() -> None:
     # a step of 0.5 FTE costs 12 * 1 * 0.5 = 6 wages a year: the pledge buys whole steps
     assert cell.sized_fte(5.9, CP) == 0.0
@@ -280,20 +289,6 @@ def test_cell_staff_with_and_without_grace_months() -> None:
     assert cell.cell_staff(12, 1.4, -10.0, 20, graced) == 0.9
     # a cell without staff hires again when its money returns (12 * 0.5 * 1 = 6)
     assert cell.cell_staff(40, 0.0, 6.1, 3, CP) == 0.5
-
-
-def test_can_afford_animation_worked_example() -> None:
-    # reserve_high 12 months of one step (0.5 FTE at 1 wage): cash above 6 wages
-    assert not cell.can_afford_animation(6.0, CP)
-    assert cell.can_afford_animation(6.01, CP)
-    assert not cell.can_afford_animation(-3.0, CP)
-
-
-@given(cash=st.floats(-100.0, 100.0))
-def test_a_cell_that_can_afford_animation_is_the_one_that_hires_from_zero(cash: float) -> None:
-    """A cell without staff hires its first step exactly when it can afford animation."""
-    hires = cell.staffing(0.0, cash, 1, CP) > 0
-    assert hires == cell.can_afford_animation(cash, CP)
 
 
 def test_volunteers_worked_example() -> None:

@@ -33,7 +33,7 @@ def _floats(x, y, z, w, u, r):  # pragma: no cover - compiled
     out[1] = outcomes.success_probability(x, y, z, r.cooperation)
     out[2] = outcomes.payoff_factor(w * 8.0 - 4.0, y * 3.0)
     out[3] = search.acquaintance(w * 2.0, r.cooperation)
-    out[4] = search.candidate_key(1.0 + 20.0 * y, u)
+    out[4] = search.partners_wanted(min(u, 0.999), r.cooperation)
     out[5] = search.choice_key(x, True, 10.0 * z, u)
     out[6] = search.score(x, y, z, w, u)
     out[7] = lifecycle.formalisation_hazard(True, x, r.poles)
@@ -50,7 +50,7 @@ def _floats_python(x, y, z, w, u, r):
             outcomes.success_probability(x, y, z, r.cooperation),
             outcomes.payoff_factor(w * 8.0 - 4.0, y * 3.0),
             search.acquaintance(w * 2.0, r.cooperation),
-            search.candidate_key(1.0 + 20.0 * y, u),
+            search.partners_wanted(min(u, 0.999), r.cooperation),
             search.choice_key(x, True, 10.0 * z, u),
             search.score(x, y, z, w, u),
             lifecycle.formalisation_hazard(True, x, r.poles),

@@ -121,11 +121,6 @@ DEAD = {
         "edit of relax() changes no run; the equivalence is tested in "
         "tests/test_relations_blocks.py"
     ),
-    ("ptce_sim.rules.cell", "can_afford_animation"): (
-        "rules.cell.can_afford_animation is called by nothing: its docstring says a pole "
-        "that cannot afford one step of staff and has nobody to animate it dies of "
-        "funding, but no kernel applies it (pole_cell/pole_lifecycle)"
-    ),
 }
 
 
@@ -281,7 +276,6 @@ def _cases() -> list[tuple[str, Callable[..., object], tuple[object, ...], str]]
         ("cell", cell.staffing, (1.4, 40.0, 20), "cell"),
         ("cell", cell.cell_staff, (3, 1.4, -5.0, 20), "cell"),
         ("cell", cell.sized_fte, (17.0,), "cell"),
-        ("cell", cell.can_afford_animation, (6.5,), "cell"),
         ("cell", cell.can_volunteer, (0.8, 0.3), "poles"),
         ("lifecycle", lifecycle.succession_probability, (0.5, 0.3), "poles"),
         ("lifecycle", lifecycle.successor_weight, (4,), "poles"),
@@ -295,7 +289,9 @@ def _cases() -> list[tuple[str, Callable[..., object], tuple[object, ...], str]]
     ]
 
 
-@pytest.mark.parametrize(("module", "f", "args", "group"), _cases(), ids=lambda x: str(x)[:30])
+@pytest.mark.parametrize(
+    ("module", "f", "args", "group"), _cases(), ids=[f"{c[0]}.{c[1].__name__}" for c in _cases()]
+)
 def test_a_rule_gives_the_same_value_with_the_dataclass_and_the_record(
     module: str, f: Callable[..., object], args: tuple[object, ...], group: str
 ) -> None:
@@ -308,8 +304,8 @@ def test_a_rule_gives_the_same_value_with_the_dataclass_and_the_record(
         assert f(*args, getattr(params, group)) == f(*args, getattr(record, group))
 
 
-def test_pledged_budget_with_dataclasses_and_records() -> None:
-    from ptce_sim.rules.cell import pledged_budget
+def test_rules_of_two_groups_with_dataclasses_and_records() -> None:
+    from ptce_sim.rules.cell import founding_contribution, pledged_budget
     from ptce_sim.world.kernels.params import params_record
     from ptce_sim.world.parameters import Parameters
 
@@ -318,3 +314,4 @@ def test_pledged_budget_with_dataclasses_and_records() -> None:
     assert pledged_budget(0.5, p.funding, p.structural, 13.0) == pledged_budget(
         0.5, r.funding, r.structural, 13.0
     )
+    assert founding_contribution(p.poles, p.cell) == founding_contribution(r.poles, r.cell)

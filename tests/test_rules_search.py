@@ -174,65 +174,6 @@ def test_candidate_weight_worked_example() -> None:
     assert search.candidate_weight(0.4, False, True, CooperationParams()) == pytest.approx(14.4)
 
 
-def test_candidate_key_worked_example() -> None:
-    # u = 1 - e^-1: E = -log(e^-1) = 1, key = w ; u = 1 - e^-2: E = 2, key = w / 2
-    assert search.candidate_key(3.0, 1.0 - math.exp(-1.0)) == pytest.approx(3.0)
-    assert search.candidate_key(3.0, 1.0 - math.exp(-2.0)) == pytest.approx(1.5)
-    # u = 0: E = 0, the key is -inf (never kept), as numba's w / -0.0
-    assert search.candidate_key(3.0, 0.0) == -math.inf
-
-
-@given(w=st.floats(1e-3, 1e3), u=st.floats(1e-9, 1.0, exclude_max=True))
-def test_candidate_key_is_exp_of_log_weight_plus_gumbel(w: float, u: float) -> None:
-    """The key orders candidates as ``log(w) + Gumbel(u)``: it is its exponential."""
-    gumbel = -math.log(-math.log(1.0 - u))
-    assert search.candidate_key(w, u) == pytest.approx(math.exp(math.log(w) + gumbel), rel=1e-9)
-
-
-@given(w1=st.floats(1e-3, 1e3), w2=st.floats(1e-3, 1e3), u=st.floats(1e-9, 1.0, exclude_max=True))
-def test_candidate_key_grows_with_the_weight(w1: float, w2: float, u: float) -> None:
-    lo, hi = sorted((w1, w2))
-    assert search.candidate_key(lo, u) <= search.candidate_key(hi, u)
-
-
-def _keys(w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    return np.vectorize(search.candidate_key)(np.broadcast_to(w, u.shape), u)
-
-
-def test_candidate_keys_sample_the_first_candidate_proportionally_to_weights() -> None:
-    rng = np.random.default_rng(12345)
-    w = np.array([1.0, 2.0, 3.0, 4.0])
-    draws = 40_000
-    first = _keys(w, rng.random((draws, 4))).argmax(axis=1)
-    counts = np.bincount(first, minlength=4)
-    # 3 degrees of freedom: P(chi2 > 16.27) = 0.001
-    assert _chi2(counts, w / w.sum()) < 16.27, counts
-
-
-def test_candidate_keys_sample_two_candidates_sequentially_without_replacement() -> None:
-    """The two largest keys: P(first i, then j) = w_i / W * w_j / (W - w_i), e.g.
-    (3, 2): 4/10 * 3/6 = 0.2."""
-    rng = np.random.default_rng(54321)
-    w = np.array([1.0, 2.0, 3.0, 4.0])
-    n, draws = len(w), 60_000
-    order = np.argsort(-_keys(w, rng.random((draws, n))), axis=1, kind="stable")
-    pairs = order[:, :2]
-    counts = np.zeros((n, n))
-    np.add.at(counts, (pairs[:, 0], pairs[:, 1]), 1)
-    total = w.sum()
-    probs = np.array(
-        [
-            [0.0 if i == j else w[i] / total * w[j] / (total - w[i]) for j in range(n)]
-            for i in range(n)
-        ]
-    )
-    assert probs[3, 2] == pytest.approx(0.2)
-    off = ~np.eye(n, dtype=bool)
-    assert counts[~off].sum() == 0
-    # 12 ordered pairs, 11 degrees of freedom: P(chi2 > 31.26) = 0.001
-    assert _chi2(counts[off], probs[off]) < 31.26, counts
-
-
 # -- affinities ------------------------------------------------------------------------------
 def test_homophily_worked_example() -> None:
     a, b = np.array([0.8, 0.6, 0.7]), np.array([0.3, 0.35, 0.5])
