@@ -93,7 +93,7 @@ def test_nested_dict_has_the_shape_of_a_scenario_file() -> None:
     nested = nested_dict(Parameters())
     assert list(nested) == group_names(Parameters)
     assert nested["turnover"]["rate"] == 0.015
-    assert nested["run"] == {"steps": 240}
+    assert nested["run"] == {"steps": 240, "burn_in": 60}
     assert sum(len(g) for g in nested.values()) == len(SPECS)
     assert get_value(Parameters(), "trust.baseline") == 0.2
 

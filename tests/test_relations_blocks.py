@@ -140,17 +140,24 @@ def test_a_run_keeps_person_trust_symmetric_and_its_storage_consistent(
     assert (rel.pair_history[rel.tie] > 0).all()
 
 
+def _institutionalised() -> TerritoryModel:
+    """A small territory stopped in the first month a formal pole has institutionalised
+    (the first seed that has one within 20 years)."""
+    for seed in range(20):
+        model = TerritoryModel(seed=seed, territory_n_orgs=40, trust_decay=0.1)
+        for _ in range(240):
+            model.step()
+            if (model.institution > 0).any():
+                return model
+    raise AssertionError("no formal pole in 20 runs")
+
+
 def test_a_months_relaxation_is_the_relax_and_follow_rules() -> None:
     """``kernels.trust.relax`` on a run's state: every person pair is
     ``rules.trust.relax(tau, tau0 + floor, delta)``, organisation trust
     ``follow(Theta, tau0 + best_dev, institution_rate(I))`` (I of the pole when both are
     members of it, else 0); the blocks stay their definition."""
-    model = TerritoryModel(seed=1, territory_n_orgs=40, trust_decay=0.1)
-    for _ in range(240):  # until a formal pole has institutionalised
-        model.step()
-        if (model.institution > 0).any():
-            break
-    assert (model.institution > 0).any()
+    model = _institutionalised()
     rel = model.relations
     tau_before = _person_trust(model)
     theta_before = rel.theta.copy()
