@@ -239,6 +239,16 @@ def test_each_rule_has_a_docstring(f: Callable[..., object]) -> None:
     assert len(f.__doc__.strip()) > 20
 
 
+@pytest.mark.parametrize("f", RULES, ids=lambda f: f"{f.__module__.rsplit('.', 1)[1]}.{f.__name__}")
+def test_each_rule_is_called_in_its_modules_test_file(f: Callable[..., object]) -> None:
+    """Every rule has its worked examples in ``tests/test_rules_<module>.py`` (``clip``,
+    of ``rules/jit.py``, here): a new rule without a test fails this."""
+    module = f.__module__.rsplit(".", 1)[1]
+    name = "registry" if module == "jit" else module
+    text = (ROOT / "tests" / f"test_rules_{name}.py").read_text(encoding="utf-8")
+    assert re.search(rf"\b\w+\.{f.__name__}\(", text), f"no call of {f.__name__} in the tests"
+
+
 def test_clip_worked_example() -> None:
     assert jit.clip(1.4, 0.0, 1.0) == 1.0
     assert jit.clip(-0.2, 0.0, 1.0) == 0.0
