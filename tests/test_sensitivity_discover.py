@@ -59,7 +59,7 @@ def test_the_planted_box_is_found_and_said_in_words(tmp_path: Path) -> None:
     assert "at most 0.015 1/month (≈ 17%/year)" in text or "at most 0.01" in text
     assert "funding.la_subsidy" in text
     assert "above" in text
-    assert "k€/year" in text
+    assert "wages/year" in text  # the declared unit (money in wages)
     assert "(density" in text
     assert "(coverage)" in text
     assert "(mass)" in text

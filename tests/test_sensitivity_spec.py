@@ -40,7 +40,7 @@ def test_a_good_file_is_read_with_declared_metadata(write_toml: WriteToml) -> No
     assert exp.outputs == DEFAULT_OUTPUTS
     rate, subsidy, calls, persons = exp.factors
     assert (rate.lo, rate.hi, rate.role, rate.unit) == (0.005, 0.04, "lever", "1/month")
-    assert (subsidy.lo, subsidy.hi) == (0.0, 500.0)  # declared bounds by default
+    assert (subsidy.lo, subsidy.hi) == (0.0, 100.0)  # declared bounds by default (wages)
     assert calls.kind == "bool"
     assert calls.group == "calls"
     assert persons.kind == "int"
