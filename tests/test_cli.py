@@ -145,12 +145,6 @@ def test_outputs_are_those_of_the_requested_scenario_and_seed(baseline_run) -> N
     assert not other_seed.equals(expected.timeseries)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="world/summary.py: SUMMARY_DOCS lists member_trust_mean before mean_org_trust_end, "
-    "the summary writes it after share_orgs_in_poles (commit b60f523): summary.json's keys are "
-    "not in the documented order",
-)
 def test_summary_json_has_the_documented_keys(baseline_run) -> None:
     _, out = baseline_run
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -114,14 +114,7 @@ def used_rules() -> dict[Key, set[str]]:
 
 USED = used_rules()
 #: Rules that no kernel or world module calls; the reason is reported as a bug.
-DEAD = {
-    ("ptce_sim.rules.trust", "relax"): (
-        "rules.trust.relax is called by nothing: the kernels relax person trust by "
-        "multiplying the common scale by relaxation_factor (kernels/trust.relax), so an "
-        "edit of relax() changes no run; the equivalence is tested in "
-        "tests/test_relations_blocks.py"
-    ),
-}
+DEAD: dict[tuple[str, str], str] = {}
 
 
 def test_every_rule_module_is_imported_by_import_all() -> None:

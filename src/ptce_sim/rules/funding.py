@@ -54,12 +54,13 @@ class CellParams:
     """The animation cell: cost and staffing rule."""
 
     cost_per_fte: float = param(
-        1.0,
+        0.84,
         lo=0.2,
         hi=4.0,
         unit="wages/FTE-month",
         role="uncertainty",
         doc="monthly cost of one FTE of the animation cell, in wages (1 = the territory's wage)",
+        source="calibrated",
     )
     initial_fte: float = param(
         1.4,
@@ -112,7 +113,7 @@ class CellParams:
         doc="months after formalisation during which the cell is never cut (0: no such months)",
     )
     hire_min_members: int = param(
-        12,
+        20,
         lo=1,
         hi=100,
         unit="organisations",
@@ -177,12 +178,13 @@ class FundingParams:
         doc="unpaid months after which a member is excluded (with dues_exclusion)",
     )
     la_subsidy: float = param(
-        5.0,
+        4.8,
         lo=0.0,
         hi=100.0,
         unit="wages/year",
         role="lever",
         doc="yearly subsidy of the local authority to a formal pole's cell, in wages (5 = 25 k€)",
+        source="calibrated",
     )
     la_renewal: float = param(
         0.8,

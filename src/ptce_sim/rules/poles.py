@@ -48,15 +48,16 @@ class PoleParams:
     """Parameters of the pole lifecycle."""
 
     min_size: int = param(
-        5,
+        8,
         lo=2,
         hi=50,
         unit="organisations",
         role="uncertainty",
         doc="n_min: smallest informal pole; fewer members and the pole dies",
+        source="calibrated",
     )
     trust_threshold: float = param(
-        0.5,
+        0.6,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -73,20 +74,22 @@ class PoleParams:
         doc="n_F: smallest pole that can formalise",
     )
     formal_trust: float = param(
-        0.42,
+        0.4,
         lo=0.0,
         hi=1.0,
         unit="-",
         role="uncertainty",
         doc="theta_F: mean member trust needed to formalise",
+        source="calibrated",
     )
     formalisation_rate: float = param(
-        0.04,
+        0.056,
         lo=0.0,
         hi=1.0,
         unit="1/month",
         role="uncertainty",
         doc="lambda_F: formalisation hazard when every condition holds",
+        source="calibrated",
     )
     catalyst_boost: float = param(
         2.0,
@@ -209,7 +212,7 @@ class PoleParams:
         doc="iota_v: monthly loss of institutionalisation while vegetating",
     )
     join_consider: float = param(
-        0.031,
+        0.04,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -218,7 +221,7 @@ class PoleParams:
         source="calibrated",
     )
     pole_time: float = param(
-        0.17,
+        0.18,
         lo=0.0,
         hi=1.0,
         unit="FTE",
@@ -227,7 +230,7 @@ class PoleParams:
         source="calibrated",
     )
     value_premium: float = param(
-        0.24,
+        0.27,
         lo=0.0,
         hi=4.0,
         unit="wages/month",
@@ -276,12 +279,13 @@ class PoleParams:
         doc="weight of a person's ties within the pole in being chosen as its next leader",
     )
     leader_recruit: float = param(
-        2.0,
+        1.9,
         lo=0.0,
         hi=20.0,
         unit="-",
         role="uncertainty",
         doc="relative rise of p_consider for an outsider whose persons worked with the leader",
+        source="calibrated",
     )
     tender_rate: float = param(
         0.02,

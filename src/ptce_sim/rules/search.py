@@ -195,8 +195,11 @@ def choice_key(score: float, agrees: bool, beta: float, u: float) -> float:
     """Sampling key of a candidate for the softmax choice on ``beta * S`` (Gumbel-top-k):
     ``beta * S + Gumbel(u)``; a candidate that does not agree is never chosen (``-inf``).
     ``Gumbel(u) = -log(-log(1 - u))`` (``+inf`` when ``u`` is 0)."""
-    base = beta * score if agrees else -np.inf
-    return base + -math.log(-math.log(1.0 - u)) if u > 0.0 else base + np.inf
+    if not agrees:
+        return -np.inf
+    if u <= 0.0:
+        return np.inf
+    return beta * score + -math.log(-math.log(1.0 - u))
 
 
 @rule
@@ -206,7 +209,8 @@ def geometric(u: float, p: float) -> int:
     x = 1
     total = prod = p
     q = 1.0 - p
-    while u > total:
+    # The running sum may stop short of 1 by rounding: stop when the terms vanish.
+    while u > total and prod > 0.0:
         prod *= q
         total += prod
         x += 1

@@ -76,12 +76,13 @@ class TrustParams:
         doc="chi_H: extra baseline trust per unit of value homophily",
     )
     history_weight: float = param(
-        0.15,
+        0.29,
         lo=0.0,
         hi=0.5,
         unit="-",
         role="uncertainty",
         doc="chi_h: trust two persons keep from a long shared history (saturating)",
+        source="calibrated",
     )
     history_scale: float = param(
         3.0,
@@ -92,12 +93,12 @@ class TrustParams:
         doc="n_h: joint projects of two persons for 63% of their history's effect",
     )
     gain: float = param(
-        0.1,
+        0.22,
         lo=0.0,
         hi=1.0,
         unit="-",
         role="uncertainty",
-        source="literature",
+        source="calibrated",
         doc="eta_plus: share of the gap to 1 closed by a successful joint project",
     )
     loss: float = param(
@@ -110,12 +111,13 @@ class TrustParams:
         doc="eta_minus: share of trust lost after a failed joint project",
     )
     decay: float = param(
-        0.02,
+        0.017,
         lo=0.0,
         hi=0.5,
         unit="1/month",
         role="uncertainty",
         doc="delta: monthly relaxation of person trust towards its baseline",
+        source="calibrated",
     )
     institution_rate: float = param(
         0.03,

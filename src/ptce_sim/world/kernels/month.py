@@ -24,7 +24,7 @@ from ptce_sim.world.kernels.pole_projects import credit_completed, credit_starte
 from ptce_sim.world.kernels.pole_report import report
 from ptce_sim.world.kernels.search import search
 from ptce_sim.world.kernels.state import ANY_FORMAL, N_LIVE, SIZE
-from ptce_sim.world.kernels.trust import from_outcomes, relax
+from ptce_sim.world.kernels.trust import from_outcomes, month_passes
 from ptce_sim.world.kernels.turnover import turnover
 
 
@@ -68,7 +68,7 @@ def month(streams, t, catalyst, call_window, P, D, persons, orgs, trust, project
     due, success, realised = complete(streams, t, P, D, orgs, trust, projects, tally, revenue_row)
     if len(due):
         from_outcomes(due, success, P, persons, orgs, trust, projects)
-    relax(P, persons, orgs, trust, poles.cursor[ANY_FORMAL] > 0)
+    month_passes(P, persons, orgs, trust, poles.cursor[ANY_FORMAL] > 0)
     joint_revenue = credit_completed(due, realised, P, orgs, projects, poles)
     learning(due, realised, P, orgs, projects)
     membership(streams, t, P, orgs, trust, poles, tally)

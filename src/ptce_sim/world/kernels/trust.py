@@ -19,7 +19,7 @@ from ptce_sim.rules.trust import (
     follow,
     history_floor,
     institution_rate,
-    relaxation_factor,
+    relax,
 )
 from ptce_sim.world.kernels.outcomes import team_size
 from ptce_sim.world.kernels.trust_blocks import block_of, present_slots, write_block
@@ -96,14 +96,14 @@ def from_outcomes(due, success, P, persons, orgs, trust, projects):
 
 
 @njit(cache=True)
-def relax(P, persons, orgs, trust, any_formal):
+def month_passes(P, persons, orgs, trust, any_formal):
     """A month passes: organisation trust follows the best person tie (``follow``, at
     ``institution_rate`` with the institutionalisation ``I`` of the pole when both
     organisations are members of the same pole, else at ``I = 0``), then person trust
-    relaxes towards its rest, ``tau0 + floor`` (``relaxation_factor``). Blocks without a
-    tie relax by the factor; blocks with one (a floor) are recomputed."""
+    relaxes towards its rest, ``tau0 + floor`` (``relax``, through the deviations'
+    common scale). Blocks without a tie relax the same way; blocks with one (a floor)
+    are recomputed."""
     theta, tau0, best_dev, sum_dev = trust.theta, trust.tau0, trust.best_dev, trust.sum_dev
-    keep = relaxation_factor(P.trust.decay)
     n = theta.shape[0]
     k_out = institution_rate(0.0, P.trust)
     for a in range(n):
@@ -112,7 +112,8 @@ def relax(P, persons, orgs, trust, any_formal):
         for b in range(n):
             kappa = k_in if (pa >= 0 and orgs.pole_of[b] == pa) else k_out
             theta[a, b] = follow(theta[a, b], tau0[a, b] + best_dev[a, b], kappa)
-    trust.scale[0] *= keep
+    # Every deviation relaxes towards its rest (relax): through their common scale.
+    trust.scale[0] = relax(trust.scale[0], 0.0, P.trust.decay)
     if trust.scale[0] < 1e-100:  # renormalise long before underflow
         scaled = trust.scaled
         scaled *= trust.scale[0]
@@ -123,9 +124,9 @@ def relax(P, persons, orgs, trust, any_formal):
             if trust.tied[a, b] > 0:
                 best, total = block_of(a, b, trust, slots, count)
                 write_block(a, b, best, total, trust)
-            else:
-                best_dev[a, b] *= keep
-                sum_dev[a, b] *= keep
+            else:  # no floor in the block: its statistics relax as its deviations do
+                best_dev[a, b] = relax(best_dev[a, b], 0.0, P.trust.decay)
+                sum_dev[a, b] = relax(sum_dev[a, b], 0.0, P.trust.decay)
                 if b != a:
                     best_dev[b, a] = best_dev[a, b]
                     sum_dev[b, a] = sum_dev[a, b]
