@@ -234,6 +234,11 @@ def test_scenario_with_a_start_month_gets_dates_and_logs_its_policies(
     ]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["policy_changes"] == 1
+    # a pole that emerged in the warm start (a negative month) is dated before the start
+    poles = pd.read_parquet(out / "poles.parquet")
+    labels = {m: f"{2009 + (m // 12)}-{m % 12 + 1:02d}" for m in range(-120, 14)}
+    assert (poles["formed"] < 0).any(), "seed 2 has no pole from the warm start"
+    assert poles["formed_date"].tolist() == [labels[int(m)] for m in poles["formed"]]
 
 
 def test_scenario_by_name(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:

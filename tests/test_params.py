@@ -77,8 +77,9 @@ def test_structure_role_is_used_for_the_run_horizon_and_territory_size() -> None
     assert index["run.steps"].role == "structure"
     assert index["territory.n_orgs"].role == "structure"
     assert index["turnover.rate"].role == "lever"
-    assert index["trust.gain"].role == "uncertainty"
-    assert index["trust.gain"].source == "literature"
+    assert index["trust.loss"].role == "uncertainty"
+    assert index["trust.loss"].source == "literature"
+    assert index["trust.gain"].source == "calibrated"
 
 
 def test_defaults_construct_and_match_the_declarations() -> None:
@@ -157,9 +158,11 @@ def test_bool_and_string_parameters_are_checked() -> None:
 # -- apply_updates -----------------------------------------------------------------------
 def test_apply_updates_returns_a_new_tree_and_leaves_the_old_one() -> None:
     p = Parameters()
-    q = apply_updates(p, {"turnover.rate": 0.03, "trust.gain": 0.2, "run.steps": 12})
-    assert (q.turnover.rate, q.trust.gain, q.run.steps) == (0.03, 0.2, 12)
-    assert (p.turnover.rate, p.trust.gain, p.run.steps) == (0.015, 0.1, 240)
+    before = (p.turnover.rate, p.trust.gain, p.run.steps)
+    q = apply_updates(p, {"turnover.rate": 0.03, "trust.gain": 0.5, "run.steps": 12})
+    assert (q.turnover.rate, q.trust.gain, q.run.steps) == (0.03, 0.5, 12)
+    assert (p.turnover.rate, p.trust.gain, p.run.steps) == before
+    assert before != (0.03, 0.5, 12)
     # Nothing else moved.
     changed = {k for k, v in flat_dict(q).items() if flat_dict(p)[k] != v}
     assert changed == {"turnover.rate", "trust.gain", "run.steps"}
@@ -300,15 +303,17 @@ def test_cross_field_violations_are_refused(updates: dict, key: str, words: str)
 
 def test_trust_sum_error_shows_the_sum() -> None:
     # 0.7 + 0.2 + 0.15 = 1.05 > 1
+    updates = {"trust.baseline": 0.7, "trust.homophily_weight": 0.2, "trust.history_weight": 0.15}
     with pytest.raises(ConfigError) as info:
-        apply_updates(Parameters(), {"trust.baseline": 0.7})
+        apply_updates(Parameters(), updates)
     assert info.value.value == pytest.approx(1.05)
     assert info.value.allowed == "a sum <= 1"
 
 
 def test_trust_sum_of_exactly_one_is_accepted() -> None:
     # 0.65 + 0.2 + 0.15 = 1.0 (up to rounding)
-    q = apply_updates(Parameters(), {"trust.baseline": 0.65})
+    updates = {"trust.baseline": 0.65, "trust.homophily_weight": 0.2, "trust.history_weight": 0.15}
+    q = apply_updates(Parameters(), updates)
     assert q.trust.baseline == 0.65
 
 

@@ -153,7 +153,7 @@ def _institutionalised() -> TerritoryModel:
 
 
 def test_a_months_relaxation_is_the_relax_and_follow_rules() -> None:
-    """``kernels.trust.relax`` on a run's state: every person pair is
+    """``kernels.trust.month_passes`` on a run's state: every person pair is
     ``rules.trust.relax(tau, tau0 + floor, delta)``, organisation trust
     ``follow(Theta, tau0 + best_dev, institution_rate(I))`` (I of the pole when both are
     members of it, else 0); the blocks stay their definition."""
@@ -162,7 +162,7 @@ def test_a_months_relaxation_is_the_relax_and_follow_rules() -> None:
     tau_before = _person_trust(model)
     theta_before = rel.theta.copy()
     tau_bar = rel.tau0 + rel.best_dev
-    trust_kernels.relax(model._P, model._persons, model._org_state, rel.record(), True)
+    trust_kernels.month_passes(model._P, model._persons, model._org_state, rel.record(), True)
     tp = model.params.trust
     expected = np.vectorize(rule.relax)(tau_before, _rest(model), tp.decay)
     np.testing.assert_allclose(_person_trust(model), expected, rtol=0, atol=1e-12)

@@ -16,7 +16,16 @@ from ptce_sim.rules import lifecycle, poles
 from ptce_sim.rules.poles import CAUSES, Governance, PoleParams, Status
 
 # Pinned values for the worked examples (the other fields at their defaults).
-P = PoleParams(value_premium=0.5, pole_time=0.05, trust_threshold=0.4, join_consider=0.1)
+P = PoleParams(
+    value_premium=0.5,
+    pole_time=0.05,
+    trust_threshold=0.4,
+    join_consider=0.1,
+    min_size=5,
+    formal_trust=0.42,
+    formalisation_rate=0.04,
+    leader_recruit=2.0,
+)
 unit = st.floats(0.0, 1.0)
 INFORMAL, FORMAL, VEGETATING, DEAD = (int(s) for s in Status)
 

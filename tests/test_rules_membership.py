@@ -12,7 +12,9 @@ from ptce_sim.rules.funding import FundingParams
 from ptce_sim.rules.poles import PoleParams
 
 # Pinned values for the worked examples: V_0 = 0.5 k€/month, c_P = 0.05 FTE.
-P = PoleParams(value_premium=0.5, pole_time=0.05, trust_threshold=0.4, join_consider=0.1)
+P = PoleParams(
+    value_premium=0.5, pole_time=0.05, trust_threshold=0.4, join_consider=0.1, leader_recruit=2.0
+)
 unit = st.floats(0.0, 1.0)
 returns = st.floats(-50.0, 250.0)
 

@@ -155,8 +155,11 @@ def test_the_use_finder_sees_calls_through_aliases_and_vectorize() -> None:
     assert "ptce_sim.world.views" in USED[("ptce_sim.rules.trust", "effective_trust")]
     # a rule used only through another rule
     assert USED[("ptce_sim.rules.outcomes", "payoff_factor")] == {"ptce_sim.rules.outcomes.gain"}
-    # a name that only looks like a rule: the kernel ``relax`` is not the rule ``relax``
-    assert ("ptce_sim.rules.trust", "relax") not in USED
+    # names that only look like rules: the property ``Person.vacancy_months`` is not the
+    # rule ``turnover.vacancy_months``, the method ``governance`` of the pole state is not
+    # the rule ``governance``
+    assert "ptce_sim.world.agents" not in USED[("ptce_sim.rules.turnover", "vacancy_months")]
+    assert not any("pole_state" in m for m in USED[("ptce_sim.rules.lifecycle", "governance")])
 
 
 # -- no equation re-typed in a kernel ------------------------------------------------------------

@@ -32,6 +32,8 @@ P = CooperationParams(
     value_commercial=2.2,
     cost_commercial=0.15,
     duration_max=12,
+    sector_affinity=0.5,
+    leader_assignment=3.0,
 )
 unit = st.floats(0.0, 1.0)
 uniform01 = st.floats(0.0, 1.0, exclude_max=True)
@@ -171,7 +173,8 @@ def test_candidate_weight_worked_example() -> None:
     assert search.candidate_weight(0.4, True, False, P) == pytest.approx(3.4)
     assert search.candidate_weight(0.4, False, True, P) == pytest.approx(3.4)
     assert search.candidate_weight(0.4, True, True, P) == pytest.approx(6.4)
-    assert search.candidate_weight(0.4, False, True, CooperationParams()) == pytest.approx(14.4)
+    heavier = CooperationParams(pole_weight=14.0)
+    assert search.candidate_weight(0.4, False, True, heavier) == pytest.approx(14.4)
 
 
 # -- affinities ------------------------------------------------------------------------------

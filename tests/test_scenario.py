@@ -573,6 +573,8 @@ def test_a_binary_file_is_refused(tmp_path: Path) -> None:
 # -- the Scenario object ----------------------------------------------------------------
 def test_with_overrides_applies_at_month_zero_and_keeps_the_rest() -> None:
     shock = scenarios.load("turnover_shock")
+    before = shock.params.trust.gain
+    assert before != 0.3
     changed = shock.with_overrides({"trust.gain": 0.3})
     assert changed.params.trust.gain == 0.3
     assert changed.policies == shock.policies
@@ -581,7 +583,7 @@ def test_with_overrides_applies_at_month_zero_and_keeps_the_rest() -> None:
         shock.description,
         shock.path,
     )
-    assert shock.params.trust.gain == 0.1  # the original is unchanged
+    assert shock.params.trust.gain == before  # the original is unchanged
     assert shock.with_overrides({}) is shock
 
 

@@ -205,14 +205,21 @@ def choice_key(score: float, agrees: bool, beta: float, u: float) -> float:
 @rule
 def geometric(u: float, p: float) -> int:
     """Trials up to the first success (geometric, success probability ``p``) from a
-    uniform draw, by sequential search."""
+    uniform draw, by sequential search: the smallest ``x`` with ``(1 - p)^x <= 1 - u``.
+
+    Why the complement: summing ``p (1 - p)^k`` towards 1 can stall a rounding error
+    short of a draw such as ``1 - 2^-53`` (numpy makes them), and the search would then
+    stop early or never; ``(1 - p)^x`` shrinks with a relative error only. When it stops
+    shrinking (``p = 0``: no success ever) the search ends at the trials so far.
+    """
     x = 1
-    total = prod = p
-    q = 1.0 - p
-    # The running sum may stop short of 1 by rounding: stop when the terms vanish.
-    while u > total and prod > 0.0:
-        prod *= q
-        total += prod
+    rest = 1.0 - p  # the chance of needing more than x trials
+    miss = 1.0 - u
+    while rest > miss:
+        shrunk = rest * (1.0 - p)
+        if shrunk == rest:
+            break
+        rest = shrunk
         x += 1
     return x
 

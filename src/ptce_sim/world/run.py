@@ -54,8 +54,17 @@ class RunResult:
 
 def calendar(start: str, months: int) -> list[str]:
     """Calendar labels ``YYYY-MM`` for ``months`` months from ``start`` (``YYYY-MM``)."""
-    year, month = int(start[:4]), int(start[5:7]) - 1
-    return [f"{year + (month + i) // 12:04d}-{(month + i) % 12 + 1:02d}" for i in range(months)]
+    return [month_label(start, i) for i in range(months)]
+
+
+def month_label(start: str, month: int) -> str:
+    """The calendar label ``YYYY-MM`` of model month ``month`` for a run starting at ``start``.
+
+    Negative months are the warm start (``run.burn_in``): a pole that emerged during it
+    is dated before the scenario's start, which is what a reader of the dates expects.
+    """
+    year, index = int(start[:4]), int(start[5:7]) - 1 + month
+    return f"{year + index // 12:04d}-{index % 12 + 1:02d}"
 
 
 class RunRecords:
@@ -110,11 +119,11 @@ def run_records(
     months = recorder.months
     poles = model.poles.table(months)
     if spec.start:
-        labels = calendar(spec.start, months)
         for record in poles:
             for col in DATE_COLUMNS:
                 v = record[col]
-                record[f"{col}_date"] = labels[int(v)] if v is not None and v == v else None
+                known = v is not None and v == v
+                record[f"{col}_date"] = month_label(spec.start, int(v)) if known else None
     _release(model)
     return RunRecords(recorder, spec.start, poles, summary, model.policy_log, model.events)
 

@@ -159,7 +159,7 @@ def summarise(model: TerritoryModel, series: Mapping[str, ArrayLike]) -> dict[st
     missing = set(SUMMARY_DOCS) ^ set(out)
     if missing:  # a programming error, caught by the tests
         raise RuntimeError(f"summary names and docs disagree: {sorted(missing)}")
-    return out
+    return {name: out[name] for name in SUMMARY_DOCS}  # the documented order, for readers
 
 
 def pole_summary(model: TerritoryModel, months: int) -> dict[str, Any]:
