@@ -203,10 +203,15 @@ def test_institutionalisation_stays_in_zero_one(i: float, status: int, dedicated
 
 # -- death -------------------------------------------------------------------------------------
 def test_at_risk_worked_example() -> None:
-    # n_min 5, idle_limit 18
-    assert not lifecycle.at_risk(5, 17, P)
-    assert lifecycle.at_risk(4, 0, P)
-    assert lifecycle.at_risk(10, 18, P)
+    # n_min 5 (informal), n_core 4 (formal, vegetating), idle_limit 18
+    assert not lifecycle.at_risk(5, 17, INFORMAL, P)
+    assert lifecycle.at_risk(4, 0, INFORMAL, P)
+    assert lifecycle.at_risk(10, 18, INFORMAL, P)
+    # a formal pole keeps its hard core: 4 members live on, 3 do not
+    assert not lifecycle.at_risk(4, 0, FORMAL, P)
+    assert not lifecycle.at_risk(4, 0, VEGETATING, P)
+    assert lifecycle.at_risk(3, 0, FORMAL, P)
+    assert lifecycle.at_risk(10, 18, FORMAL, P)
 
 
 def test_trust_fell_only_after_having_been_high() -> None:
@@ -220,6 +225,7 @@ def test_trust_fell_only_after_having_been_high() -> None:
 LIVES = {
     "cash": 0.0,
     "vegetating_months": 0,
+    "status": INFORMAL,
     "size": 10,
     "idle_months": 0,
     "leaderless_months": 0,
@@ -250,11 +256,15 @@ def test_death_causes_in_order() -> None:
     # the order of the table: funding before leader loss before the others
     assert _cause(cash=-6.1, leaderless_months=40, size=2, mean_trust=0.0) == "funding"
     assert _cause(leaderless_months=36, size=2, mean_trust=0.0) == "leader_loss"
+    # a formal pole of 4 keeps its hard core; at 3 it erodes
+    assert _cause(status=FORMAL, size=4) is None
+    assert _cause(status=FORMAL, size=3) == "membership_erosion"
 
 
 @given(
     cash=st.floats(-50.0, 10.0),
     veg=st.integers(0, 80),
+    status=st.sampled_from([INFORMAL, FORMAL, VEGETATING]),
     size=st.integers(0, 30),
     idle=st.integers(0, 40),
     leaderless=st.integers(0, 60),
@@ -262,14 +272,19 @@ def test_death_causes_in_order() -> None:
     peak=unit,
 )
 def test_a_pole_dies_exactly_when_a_condition_holds(
-    cash: float, veg: int, size: int, idle: int, leaderless: int, trust: float, peak: float
+    cash: float,
+    veg: int,
+    status: int,
+    size: int,
+    idle: int,
+    leaderless: int,
+    trust: float,
+    peak: float,
 ) -> None:
-    code = lifecycle.death_cause(cash, veg, size, idle, leaderless, trust, peak, P)
+    code = lifecycle.death_cause(cash, veg, status, size, idle, leaderless, trust, peak, P)
+    smallest = P.min_size if status == INFORMAL else P.core_size
     dies = (
-        cash < -P.debt_limit
-        or veg >= P.vegetation_death
-        or size < P.min_size
-        or idle >= P.idle_limit
+        cash < -P.debt_limit or veg >= P.vegetation_death or size < smallest or idle >= P.idle_limit
     )
     assert (code >= 0) == dies
     assert -1 <= code < len(CAUSES)

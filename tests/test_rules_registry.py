@@ -291,7 +291,7 @@ def _cases() -> list[tuple[str, Callable[..., object], tuple[object, ...], str]]
         ("lifecycle", lifecycle.governance, (0.7,), "poles"),
         ("lifecycle", lifecycle.animation_intensity, (1, 0.75, False, False), "poles"),
         ("lifecycle", lifecycle.institutionalise, (0.5, 1, True), "poles"),
-        ("lifecycle", lifecycle.death_cause, (-1.0, 0, 4, 3, 12, 0.3, 0.6), "poles"),
+        ("lifecycle", lifecycle.death_cause, (-1.0, 0, 1, 4, 3, 12, 0.3, 0.6), "poles"),
     ]
 
 

@@ -53,7 +53,8 @@ with a dedicated body), vegetating poles ``I <- I * (1 - iota_v)``, informal pol
 
 1. cash below ``-debt_limit``                                   -> funding
 2. vegetating for ``veg_death`` months                           -> funding
-3. fewer than ``n_min`` members, or no cooperation among members for ``idle_limit``
+3. fewer than ``n_min`` members (informal) or ``n_core`` (formal, vegetating: the hard
+   core), or no cooperation among members for ``idle_limit``
    months (the pole has stopped living): leaderless for 12+ months -> leader loss; else
    mean member trust fell below ``theta_T`` after having been above it -> trust
    collapse (trust_fell); else -> membership erosion.
@@ -165,9 +166,16 @@ def institutionalise(i: float, status: int, dedicated: bool, p: Any) -> float:
 
 
 @rule
-def at_risk(size: int, idle_months: int, p: Any) -> bool:
-    """Too few members, or no cooperation among members for ``idle_limit`` months."""
-    return size < p.min_size or idle_months >= p.idle_limit
+def at_risk(size: int, idle_months: int, status: int, p: Any) -> bool:
+    """Too few members (``n_min`` for an informal pole, the hard core ``n_core`` for a
+    formal or vegetating one), or no cooperation among members for ``idle_limit`` months.
+
+    Why two sizes: an informal group exists only while enough partners stay linked, but
+    a pole with a legal body and a cell survives the departure of its second circle; it
+    ends when its hard core is gone (the field's "first circle" of founders).
+    """
+    smallest = p.min_size if status == INFORMAL else p.core_size
+    return size < smallest or idle_months >= p.idle_limit
 
 
 @rule
@@ -180,6 +188,7 @@ def trust_fell(mean_trust: float, trust_peak: float, p: Any) -> bool:
 def death_cause(
     cash: float,
     vegetating_months: int,
+    status: int,
     size: int,
     idle_months: int,
     leaderless_months: int,
@@ -193,7 +202,7 @@ def death_cause(
         return FUNDING
     if vegetating_months >= p.vegetation_death:
         return FUNDING
-    if at_risk(size, idle_months, p):
+    if at_risk(size, idle_months, status, p):
         if leaderless_months >= LEADERLESS_CAUSE_MONTHS:
             return LEADER_LOSS
         if trust_fell(mean_trust, trust_peak, p):

@@ -65,6 +65,17 @@ class PoleParams:
         doc="theta_T: effective trust that links two organisations of a pole",
         source="calibrated",
     )
+    core_size: int = param(
+        4,
+        lo=2,
+        hi=50,
+        unit="organisations",
+        role="uncertainty",
+        doc=(
+            "n_core: smallest formal or vegetating pole; a legal body and a cell keep a "
+            "hard core together below the size at which a group forms"
+        ),
+    )
     formal_size: int = param(
         8,
         lo=2,
@@ -311,6 +322,13 @@ class PoleParams:
                 key="poles.patience_min",
                 value=self.patience_min,
                 allowed=f"<= patience_max ({self.patience_max})",
+            )
+        if self.core_size > self.formal_size:
+            raise ConfigError(
+                "core_size must not exceed formal_size",
+                key="poles.core_size",
+                value=self.core_size,
+                allowed=f"<= formal_size ({self.formal_size})",
             )
         if self.min_size > self.formal_size:
             raise ConfigError(

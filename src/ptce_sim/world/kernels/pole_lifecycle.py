@@ -286,6 +286,7 @@ def lifecycle(
         cause = death_cause(
             floats[q, F_CASH],
             veg,
+            ints[q, STATUS],
             size,
             ints[q, IDLE_MONTHS],
             ints[q, LEADERLESS_MONTHS],
