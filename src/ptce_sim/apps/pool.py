@@ -19,6 +19,7 @@ This module imports nothing of the model: it is imported before the heavy module
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -40,7 +41,14 @@ def _executor(n: int) -> Any:
     from joblib.externals.loky import get_reusable_executor
 
     # Same arguments at every call, so the executor start() launched is the one reused.
-    return get_reusable_executor(max_workers=n, timeout=IDLE_TIMEOUT)
+    return get_reusable_executor(max_workers=n, timeout=IDLE_TIMEOUT, initializer=quiet)
+
+
+def quiet() -> None:
+    """Run in each worker at start: ignore Ctrl-C. The terminal sends SIGINT to every
+    process of the command; the workers would each print a ``KeyboardInterrupt``
+    traceback. The command alone handles it (saves what is finished, stops them)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def warm() -> None:

@@ -319,10 +319,46 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     return None
 
 
+#: What a sweep writes before its state file: a folder holding only these (and no
+#: committed part) was never started and is cleared, whether resumed or restarted.
+_STARTUP = frozenset({"experiment.toml", "provenance.json", ".lock", "parts"})
+
+
+def _stillborn(out: Path) -> bool:
+    """True for a folder a sweep began to set up and never started (no ``sweep.json``,
+    no committed run): a full disk or a kill in its first instants. Such a folder must
+    be neither refused by a fresh run ("not empty") nor by ``--resume`` ("no
+    sweep.json"): it holds nothing worth keeping."""
+    if not out.is_dir() or (out / STATE).exists():
+        return False
+    for entry in out.iterdir():
+        if entry.name.endswith(".tmp") or entry.name.startswith(".ptce-sim-probe"):
+            continue
+        if entry.name not in _STARTUP:
+            return False
+        if entry.name == "parts" and any(p.suffix == ".parquet" for p in entry.rglob("part-*")):
+            return False
+    return True
+
+
+def _clear(out: Path) -> None:
+    """Empty a stillborn folder (see :func:`_stillborn`)."""
+    import shutil
+
+    for entry in out.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def prepare(exp: Experiment, out: Path, resume: bool) -> dict[str, Any] | None:
     """Create or check the output folder; return its previous state when resuming."""
     state_path = out / STATE
     new = _state(exp)
+    if _stillborn(out):
+        _clear(out)
+        resume = False  # nothing was started: start now
     if not resume:
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             hint = " (add --resume to finish it)" if state_path.is_file() else ""
@@ -330,8 +366,13 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> dict[str, Any] | None:
                 f"output folder exists and is not empty; choose another --out{hint}", str(out)
             )
         out.mkdir(parents=True, exist_ok=True)
-        (out / "experiment.toml").write_text(exp.text, encoding="utf-8")
-        provenance.write_json(new, state_path)
+        try:
+            (out / "experiment.toml").write_text(exp.text, encoding="utf-8")
+            provenance.write_json(new, state_path)  # last: the folder is now a sweep's
+        except BaseException:
+            if _stillborn(out):
+                _clear(out)
+            raise
         return None
     if not state_path.is_file():
         raise ConfigError(
