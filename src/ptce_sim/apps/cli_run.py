@@ -191,11 +191,11 @@ def compare(
     out: str | None,
 ) -> None:
     """Compare scenarios (default: the shipped funding policies) over paired replicates."""
-    from ptce_sim.apps import compare as cmp
+    from ptce_sim.apps.policies import DEFAULT_POLICIES
 
     console = Console(stderr=True)
     try:
-        names = scenario_refs or cmp.DEFAULT_POLICIES
+        names = scenario_refs or DEFAULT_POLICIES
         check_runs(replicates, seed, jobs, len(names))
         updates = overrides(sets)
         specs = [scenarios.load(ref).with_overrides(updates, "--set") for ref in names]
@@ -209,6 +209,8 @@ def compare(
     say(console, f"compare {', '.join(labels)}: {label} -> {folder}/")
     results = _run_all([(spec, seed + r) for spec in specs for r in range(replicates)], jobs, label)
     import pandas as pd  # here: importing it costs every command a third of a second
+
+    from ptce_sim.apps import compare as cmp
 
     runs = pd.DataFrame([{"scenario": r.scenario, "seed": r.seed, **r.summary} for r in results])
     poles = pd.DataFrame(

@@ -69,12 +69,15 @@ def sweep(
         fail(err)
     started = start_compiled(console, jobs, backend, early=True)
     from ptce_sim.apps import experiment
-    from ptce_sim.apps import sweep as engine
-    from ptce_sim.apps.progress import SweepProgress
 
     try:
         exp = experiment.load(experiment_ref)
         folder = outdir.prepare(out, Path(exp.path).stem, resume)
+        if resume:
+            from ptce_sim.apps import sweep as engine
+
+            if not engine.stillborn(folder):
+                engine.check_resume(exp, folder)
     except ConfigError as err:
         fail(err)
     resume_cmd = f"ptce-sim sweep {experiment_ref} --out {folder} --resume"
@@ -85,6 +88,9 @@ def sweep(
     )
     if not started:
         start_compiled(console, jobs, backend, early=False)
+    from ptce_sim.apps import sweep as engine  # pyarrow: after the first line
+    from ptce_sim.apps.progress import SweepProgress
+
     options = engine.Options(
         jobs=jobs, backend=backend, scheduler=scheduler, flush_seconds=flush_every
     )

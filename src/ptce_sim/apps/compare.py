@@ -23,17 +23,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from ptce_sim.apps.policies import DEFAULT_POLICIES  # noqa: F401 - re-exported
 from ptce_sim.world.survival import Z95, KaplanMeier, kaplan_meier
-
-#: Shipped funding policies compared by ``ptce-sim compare`` with no scenario named.
-DEFAULT_POLICIES: tuple[str, ...] = (
-    "no_support",
-    "dues_only",
-    "local_subsidy",
-    "calls_only",
-    "matching_funds",
-    "structural",
-)
 
 MEAN_COLUMNS: dict[str, str] = {
     "poles_alive_end": "poles alive at the end",

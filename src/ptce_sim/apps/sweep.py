@@ -324,7 +324,7 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
 _STARTUP = frozenset({"experiment.toml", "provenance.json", ".lock", "parts"})
 
 
-def _stillborn(out: Path) -> bool:
+def stillborn(out: Path) -> bool:
     """True for a folder a sweep began to set up and never started (no ``sweep.json``,
     no committed run): a full disk or a kill in its first instants. Such a folder must
     be neither refused by a fresh run ("not empty") nor by ``--resume`` ("no
@@ -342,7 +342,7 @@ def _stillborn(out: Path) -> bool:
 
 
 def _clear(out: Path) -> None:
-    """Empty a stillborn folder (see :func:`_stillborn`)."""
+    """Empty a stillborn folder (see :func:`stillborn`)."""
     import shutil
 
     for entry in out.iterdir():
@@ -356,7 +356,7 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> dict[str, Any] | None:
     """Create or check the output folder; return its previous state when resuming."""
     state_path = out / STATE
     new = _state(exp)
-    if _stillborn(out):
+    if stillborn(out):
         _clear(out)
         resume = False  # nothing was started: start now
     if not resume:
@@ -370,10 +370,18 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> dict[str, Any] | None:
             (out / "experiment.toml").write_text(exp.text, encoding="utf-8")
             provenance.write_json(new, state_path)  # last: the folder is now a sweep's
         except BaseException:
-            if _stillborn(out):
+            if stillborn(out):
                 _clear(out)
             raise
         return None
+    return check_resume(exp, out, new)
+
+
+def check_resume(exp: Experiment, out: Path, new: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The state of the sweep in ``out`` if ``exp`` may resume it (read only); raise a
+    ConfigError saying why not. The CLI calls it before announcing the sweep."""
+    state_path = out / STATE
+    new = new or _state(exp)
     if not state_path.is_file():
         raise ConfigError(
             f"nothing to resume: no {STATE} (not a sweep folder); run without --resume",

@@ -56,8 +56,6 @@ def sensitivity_command(
     from ptce_sim.apps.outdir import fs_error
     from ptce_sim.apps.progress import LazyProgress
     from ptce_sim.apps.sensitivity.spec import load_experiment
-    from ptce_sim.apps.sensitivity.study import run_study
-    from ptce_sim.apps.sweep import Interrupted
 
     console = Console(stderr=True)
     try:
@@ -69,6 +67,9 @@ def sensitivity_command(
         fail(err)
     say(console, f"sensitivity {exp.path}: {exp.method}, {len(exp.factors)} factors -> {out}/")
     start_compiled(console, jobs, backend, early=False)
+    from ptce_sim.apps.sensitivity.study import run_study  # pandas: after the first line
+    from ptce_sim.apps.sweep import Interrupted
+
     bar = LazyProgress(console, f"{exp.name}: runs")
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
