@@ -72,11 +72,12 @@ def sweep(
 
     try:
         exp = experiment.load(experiment_ref)
-        folder = outdir.prepare(out, Path(exp.path).stem, resume)
+        restart = out is not None and outdir.stillborn(Path(out))  # cleared by the engine
+        folder = outdir.prepare(out, Path(exp.path).stem, resume or restart)
         if resume:
             from ptce_sim.apps import sweep as engine
 
-            if not engine.stillborn(folder):
+            if not outdir.stillborn(folder):
                 engine.check_resume(exp, folder)
     except ConfigError as err:
         fail(err)

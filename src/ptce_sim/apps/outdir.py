@@ -195,6 +195,28 @@ def probe(folder: Path, size: int = 65536) -> None:
         test.unlink()
 
 
+#: What a sweep writes before its state file: a folder holding only these (and no
+#: committed part) was never started and is cleared, whether resumed or restarted.
+_STARTUP = frozenset({"experiment.toml", "provenance.json", ".lock", "parts"})
+
+
+def stillborn(out: Path) -> bool:
+    """True for a folder a sweep began to set up and never started (no ``sweep.json``,
+    no committed run): a full disk or a kill in its first instants. Such a folder must
+    be neither refused by a fresh run ("not empty") nor by ``--resume`` ("no
+    sweep.json"): it holds nothing worth keeping."""
+    if not out.is_dir() or (out / "sweep.json").exists():
+        return False
+    for entry in out.iterdir():
+        if entry.name.endswith(".tmp") or entry.name.startswith(".ptce-sim-probe"):
+            continue
+        if entry.name not in _STARTUP:
+            return False
+        if entry.name == "parts" and any(p.suffix == ".parquet" for p in entry.rglob("part-*")):
+            return False
+    return True
+
+
 def release(path: Path) -> None:
     """Remove ``path`` (and the parents this process created) if they are empty."""
     for p in [path, *path.parents]:

@@ -38,6 +38,7 @@ import pyarrow as pa
 import ptce_sim
 from ptce_sim.apps import provenance
 from ptce_sim.apps.experiment import SCENARIO, Experiment
+from ptce_sim.apps.outdir import stillborn
 from ptce_sim.apps.store import RUNS, PartStore, schema
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import flat_dict, iter_specs
@@ -317,28 +318,6 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     if a.get("outputs") != b["outputs"]:
         return "the outputs kept differ (keep, timeseries or poles)"
     return None
-
-
-#: What a sweep writes before its state file: a folder holding only these (and no
-#: committed part) was never started and is cleared, whether resumed or restarted.
-_STARTUP = frozenset({"experiment.toml", "provenance.json", ".lock", "parts"})
-
-
-def stillborn(out: Path) -> bool:
-    """True for a folder a sweep began to set up and never started (no ``sweep.json``,
-    no committed run): a full disk or a kill in its first instants. Such a folder must
-    be neither refused by a fresh run ("not empty") nor by ``--resume`` ("no
-    sweep.json"): it holds nothing worth keeping."""
-    if not out.is_dir() or (out / STATE).exists():
-        return False
-    for entry in out.iterdir():
-        if entry.name.endswith(".tmp") or entry.name.startswith(".ptce-sim-probe"):
-            continue
-        if entry.name not in _STARTUP:
-            return False
-        if entry.name == "parts" and any(p.suffix == ".parquet" for p in entry.rglob("part-*")):
-            return False
-    return True
 
 
 def _clear(out: Path) -> None:
