@@ -123,9 +123,7 @@ def sensitivity_command(
     show_default=True,
     help="Smallest share of the successes the box must hold.",
 )
-@click.option(
-    "--out", type=click.Path(path_type=Path), default=None, help="Also write the box as JSON."
-)
+@click.option("--out", default=None, help="Also write the box as JSON.")
 def discover_command(
     folder: Path,
     output: str,
@@ -133,14 +131,16 @@ def discover_command(
     below: bool,
     max_depth: int,
     min_coverage: float,
-    out: Path | None,
+    out: str | None,
 ) -> None:
     """Find where OUTPUT clears THRESHOLD in a sensitivity or sweep results FOLDER."""
     from ptce_sim.apps.cli_common import fail as _fail
+    from ptce_sim.apps.outdir import fs_error, prepare_file, write_text
     from ptce_sim.apps.sensitivity.discover import discover
 
     try:
         _need_extras()
+        target = prepare_file(None if out is None else str(out), "--out")
         box = discover(
             folder,
             output,
@@ -152,12 +152,13 @@ def discover_command(
     except ConfigError as err:
         _fail(err)
     click.echo(box.statement)
-    if out is not None:
+    if target is not None:
         data = asdict(box)
         data["limits"] = {k: [_json(a), _json(b)] for k, (a, b) in box.limits.items()}
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp.replace(out)
+        try:
+            write_text(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            _fail(fs_error(target, exc))
 
 
 def _json(x: float) -> float | None:
