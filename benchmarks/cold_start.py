@@ -9,7 +9,10 @@ the command's own stderr:
 - ``first_line_s``: seconds until the first line appeared (target: under 1 s);
 - ``compile_s``: seconds the command said it spent compiling (its "compiled in N s"
   line; 0 when warm);
-- ``total_s``: wall time of the whole command.
+- ``total_s``: wall time of the whole command;
+- ``cpu_s``: CPU seconds of the command and the processes it waited for (the compiling
+  child included): on a machine shared with other work, the figure that load does not
+  inflate as much as wall time.
 
 Usage::
 
@@ -24,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,6 +44,7 @@ COMPILED = re.compile(r"compiled in (\d+) s")
 def measure(args: list[str], cache: Path, workdir: Path) -> dict[str, Any]:
     """Run ``ptce-sim ARGS`` with ``NUMBA_CACHE_DIR=cache``; time its first line and end."""
     env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
         [*EXE, *args],
@@ -64,6 +69,8 @@ def measure(args: list[str], cache: Path, workdir: Path) -> dict[str, Any]:
     code = proc.wait()
     total = time.perf_counter() - started
     reader.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     found = [COMPILED.search(line) for line in lines]
     compile_s = next((float(m.group(1)) for m in found if m), 0.0)
     return {
@@ -72,6 +79,7 @@ def measure(args: list[str], cache: Path, workdir: Path) -> dict[str, Any]:
         "first_line_s": round(first[0], 2) if first else None,
         "compile_s": compile_s,
         "total_s": round(total, 1),
+        "cpu_s": round(cpu, 1),
         "stderr_head": lines[:3],
     }
 
@@ -100,7 +108,8 @@ def main() -> None:
                 results.append(result)
                 print(
                     f"{state:4} {result['command']}: first line {result['first_line_s']} s, "
-                    f"compiling {result['compile_s']:.0f} s, total {result['total_s']} s "
+                    f"compiling {result['compile_s']:.0f} s, total {result['total_s']} s, "
+                    f"CPU {result['cpu_s']} s "
                     f"(exit {result['exit_code']}, load {result['load_average']:.1f})",
                     flush=True,
                 )
