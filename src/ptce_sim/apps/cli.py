@@ -43,7 +43,7 @@ __all__ = ["LazyProgress", "cli", "main"]
 def cli() -> None:
     """Simulate territorial economic cooperation poles (PTCE).
 
-    First run: the model is compiled for this machine once (about a minute on two
+    First run: the model is compiled for this machine once (a few minutes on two
     cores, said on screen); later commands start at once.
     """
 

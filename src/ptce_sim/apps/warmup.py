@@ -1,7 +1,7 @@
 """Compile the model's kernels once, visibly, before anything runs.
 
-Why: numba compiles the kernels at their first call, about a minute on two quiet cores
-(four on a loaded machine), and a newcomer's first command used to sit on a blank
+Why: numba compiles the kernels at their first call, about 150 s of CPU on one core
+(minutes more on a loaded machine), and a newcomer's first command used to sit on a blank
 screen meanwhile; worse, every worker of a parallel command compiled the same kernels at
 the same time. Now a command first asks numba whether its on-disk cache holds the
 kernels (:func:`is_cached`, a file read: milliseconds). If not, one child process
@@ -29,7 +29,7 @@ from typing import Any
 from rich.console import Console
 
 _KERNELS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "world", "kernels")
-MESSAGE = "compiling the model for this machine — once (about a minute on two cores)"
+MESSAGE = "compiling the model for this machine — once (a few minutes; later runs start at once)"
 
 
 def is_cached() -> bool:
