@@ -413,3 +413,26 @@ def test_a_thousand_invalid_inputs_all_fail_cleanly(
         return
     strategy, case, commands = CASES[kind]
     case(folder, data.draw(strategy()), data.draw(st.sampled_from(commands)))
+
+
+@FAST
+@given(
+    argv=st.sampled_from(
+        [
+            ["nosuch"],
+            ["run", "--seed", "abc"],
+            ["run", "--sed", "1"],
+            ["compare", "--jobs"],
+            ["compare", "--replicates", "x"],
+            ["sweep"],
+            ["report"],
+            ["params", "--format", "yaml"],
+            ["patterns", "--seed", "1.5"],
+            ["discover", "x"],
+            ["validate"],
+        ]
+    )
+)
+def test_misused_options_fail_cleanly(folder: Path, argv: list[str]) -> None:
+    """click's own usage errors are one line too (not four, with the usage text)."""
+    clean_failure(argv, folder)

@@ -83,6 +83,11 @@ def _dispatch(args: list[str]) -> int:
         _stop_workers()
         click.echo("interrupted (Ctrl-C); nothing more was written", err=True)
         return EXIT_INTERRUPTED
+    except click.UsageError as exc:  # a misspelled option or a bad option value
+        where = exc.ctx.command_path if exc.ctx is not None else "ptce-sim"
+        message = " ".join(exc.format_message().split())
+        click.echo(f"error: {where}: {message} (see {where} --help)", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
