@@ -22,7 +22,17 @@ members.
 
     rho_i - dues_i / c_P  <  a_i - alpha_i * H(i, pole) * V_0 / c_P           (dissatisfied)
 
-(value-driven members tolerate a lower return). The dues of a formal pole count against
+(value-driven members tolerate a lower return), or, in a formal or vegetating pole, while
+it is *detached*: none of its persons in post has a trusted tie to a person of another
+member (``trusted_tie``). (An informal pole is its linked group already: it forms from
+links, and a member of it without links is held only by its return and values.) Persons
+carry the pole: when the persons who worked with the other members have left and their
+successors have not yet worked with them, the organisation has lost its reason of its own
+to be there, whatever its return — the field's "any change in the teams can destabilise
+the dynamic". A successor who works with the other members within the member's patience
+re-attaches it (pole co-members are favoured partners: ``cooperation.pole_weight``; the
+cell passes relations on at a departure: ``turnover.handover_animation``). The dues of a
+formal pole count against
 the return, per unit of the time given to the pole (dues_burden), as they do when the
 member decides to join: the field names the cost of animation among what weakens poles,
 and a member who would not join at these dues does not stay forever at them either. A
@@ -85,10 +95,12 @@ def dissatisfied(
     homophily: float,
     tolerance: float,
     burden: float,
+    linked: bool,
 ) -> bool:
     """A member is dissatisfied while ``rho - burden < a - alpha * H * tolerance``
-    (``tolerance``: :func:`tolerance_factor`; ``burden``: :func:`dues_burden`)."""
-    return perceived - burden < aspiration - alpha * homophily * tolerance
+    (``tolerance``: :func:`tolerance_factor`; ``burden``: :func:`dues_burden`), or while
+    it is not ``linked`` (no trusted tie to another member: detached)."""
+    return (not linked) or perceived - burden < aspiration - alpha * homophily * tolerance
 
 
 @rule

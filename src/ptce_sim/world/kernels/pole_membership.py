@@ -79,6 +79,17 @@ def books(flat, offsets, paying_pole, unhappy, u_patience, P, poles):
 
 
 @njit(cache=True)
+def linked_in_pole(org, members, P, orgs, trust, threshold):
+    """Whether ``org`` has a trusted tie (``trusted_tie``) to another of ``members``."""
+    for j in members:
+        if j != org and trusted_tie(
+            pair_trust(org, j, P, orgs, trust), trust.tied[org, j], threshold
+        ):
+            return True
+    return False
+
+
+@njit(cache=True)
 def best_pole(org, alive, P, orgs, trust, poles, threshold):
     """The living pole (an index in ``alive``) where ``org`` has the most linked members
     (``trusted_tie``), first on ties; -1 if it has none."""
@@ -142,6 +153,8 @@ def membership(streams, t, P, orgs, trust, poles, tally):
                     h[r - lo],
                     tolerance,
                     dues_burden(dues, pp),
+                    (not paying_pole[a])
+                    or linked_in_pole(o, flat[lo:hi], P, orgs, trust, pp.trust_threshold),
                 )
     u_patience = rng.integers(pp.patience_min, pp.patience_max + 1, size=nmem)
     leave, paying = books(flat, offsets, paying_pole, unhappy, u_patience, P, poles)
