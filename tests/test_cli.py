@@ -446,7 +446,9 @@ def test_interrupted_writing_leaves_no_output_folder(
     runs = tmp_path / "runs"
     runs.mkdir()
     result = run_cli("run", "--steps", "2", "--out", runs / "out")
-    assert result.code == 1  # click's "Aborted!"
+    assert result.code == 130  # interrupted: one line, exit 130
+    assert result.err_lines[-1].startswith("interrupted")
+    assert "Traceback" not in result.err
     assert list(runs.iterdir()) == []
 
 

@@ -187,7 +187,11 @@ def test_resume_refuses_a_changed_experiment(in_tmp: Path) -> None:
     code, _, err = call(["sensitivity", exp, "--jobs", 1, "--out", "res", "--resume"])
     assert code == 2
     assert "cannot resume: the experiment changed" in err
-    assert "\n" not in err.strip()
+    # The command's status line, then the error: one line of it, no traceback.
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert err.strip().splitlines()[-1] == errors[0]
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(

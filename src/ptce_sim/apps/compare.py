@@ -23,17 +23,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from ptce_sim.apps.policies import DEFAULT_POLICIES  # noqa: F401 - re-exported
 from ptce_sim.world.survival import Z95, KaplanMeier, kaplan_meier
-
-#: Shipped funding policies compared by ``ptce-sim compare`` with no scenario named.
-DEFAULT_POLICIES: tuple[str, ...] = (
-    "no_support",
-    "dues_only",
-    "local_subsidy",
-    "calls_only",
-    "matching_funds",
-    "structural",
-)
 
 MEAN_COLUMNS: dict[str, str] = {
     "poles_alive_end": "poles alive at the end",
@@ -53,13 +44,21 @@ class Comparison:
     curves: dict[str, KaplanMeier]
 
 
+#: Fewest formal poles for which a survival curve gets its 95% band drawn: with fewer,
+#: the band spans most of [0, 1] and hides the other policies' curves.
+MIN_POLES_FOR_BAND = 10
+
+
 def _mean_ci(values: pd.Series) -> tuple[float, float, float]:
+    """Mean and normal 95% interval over replicates; the lower bound is clipped at 0:
+    every compared quantity is a count, a rate or an amount, never negative (a lower
+    bound of -0.3 poles was printed for rare events)."""
     v = values.dropna().to_numpy(dtype=float)
     if len(v) == 0:
         return (float("nan"),) * 3
     m = float(v.mean())
     half = Z95 * float(v.std(ddof=1)) / np.sqrt(len(v)) if len(v) > 1 else float("nan")
-    return m, m - half, m + half
+    return m, max(m - half, 0.0) if half == half else m - half, m + half
 
 
 def durations(poles: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -101,7 +100,7 @@ def plot_survival(cmp: Comparison, path: Path, title: str = "Survival of formal 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
+    fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
     for name, km in cmp.curves.items():
         if km.n == 0:
             ax.plot([], [], label=f"{name} (no formal pole)")
@@ -111,17 +110,21 @@ def plot_survival(cmp: Comparison, path: Path, title: str = "Survival of formal 
         t = np.r_[0.0, km.times, km.end] / 12.0
         s = np.r_[1.0, km.survival, last[0]]
         lo, hi = np.r_[1.0, km.lower, last[1]], np.r_[1.0, km.upper, last[2]]
-        (line,) = ax.step(t, s, where="post", label=f"{name} (n={km.n})")
-        ax.fill_between(t, lo, hi, step="post", alpha=0.15, color=line.get_color())
+        few = km.n < MIN_POLES_FOR_BAND
+        label = f"{name} (n={km.n}{', too few poles for a band' if few else ''})"
+        (line,) = ax.step(t, s, where="post", label=label)
+        if not few:
+            ax.fill_between(t, lo, hi, step="post", alpha=0.15, color=line.get_color())
     ax.set_xlabel("years after formalisation")
     ax.set_ylabel("share of formal poles still alive")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
     ax.set_title(title)
-    ax.legend(loc="lower left", fontsize="small")
+    # Outside the axes, on the right: inside, it covered the curves' lower ends.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, bbox_inches="tight")  # the legend sits outside the axes
     plt.close(fig)
     return path
 

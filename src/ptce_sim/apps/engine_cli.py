@@ -9,7 +9,6 @@ errors. Declared once here so that the three commands cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,9 +40,8 @@ def engine_options(what: str) -> Callable[[F], F]:
         ),
         click.option(
             "--out",
-            type=click.Path(path_type=Path),
             default=None,
-            help=f"Output folder (default: runs/{what}-<timestamp>/).",
+            help=f"Output folder (default: a new runs/{what}-<timestamp>/).",
         ),
         click.option("--resume", is_flag=True, help="Finish an interrupted run in --out."),
     ]
@@ -69,13 +67,12 @@ def check_engine(jobs: int, backend: str, scheduler: str | None) -> None:
         raise ConfigError("--scheduler needs --backend dask", "--scheduler", value=scheduler)
 
 
-def output_folder(out: Path | None, resume: bool, stem: str) -> Path:
-    """``--out``, or a new timestamped folder under ``runs/`` (``--resume`` needs --out)."""
-    if out is not None:
-        return out
-    if resume:
-        raise ConfigError("needs --out DIR (the folder to finish)", "--resume")
-    return Path("runs") / f"{stem}-{datetime.now():%Y%m%d-%H%M%S}"
+def output_folder(out: Path | str | None, resume: bool, stem: str) -> Path:
+    """``--out`` checked, created and proven writable, or a new timestamped folder under
+    ``runs/`` (``--resume`` needs --out); see ``outdir.py``."""
+    from ptce_sim.apps import outdir
+
+    return outdir.prepare(out, stem, resume)
 
 
 def start_workers(jobs: int, backend: str) -> None:

@@ -43,9 +43,9 @@ from typing import Any
 
 import numpy as np
 
-from ptce_sim.apps import runid
+from ptce_sim.apps import limits, runid
 from ptce_sim.base.errors import ConfigError, suggest
-from ptce_sim.base.params import ParamSpec, check_key, flat_dict, parse_cli_value
+from ptce_sim.base.params import ParamSpec, check_key, flat_dict
 from ptce_sim.base.tomlfile import read_toml
 from ptce_sim.world import scenario as scenarios
 from ptce_sim.world.metrics import describe
@@ -278,6 +278,8 @@ def _build(data: dict[str, Any], path: Path, text: str) -> Experiment:
         if "." not in name and name != SCENARIO and name in RESERVED:
             raise ConfigError("factor name is taken by a column of runs.parquet", src, name)
 
+    combos = math.prod(len(v) for v in factors.values())
+    _check_size(data, design, combos, replicates, loaded, fixed, src)
     samples, sample_keys = _samples(data, design, src, path)
     for key in sample_keys:
         if key in taken:
@@ -317,13 +319,41 @@ def _build(data: dict[str, Any], path: Path, text: str) -> Experiment:
     return exp
 
 
+def _check_size(
+    data: Mapping[str, Any],
+    design: str,
+    combos: int,
+    replicates: int,
+    loaded: Mapping[str, Scenario],
+    fixed: Mapping[str, Any],
+    src: str,
+) -> None:
+    """Refuse a design too large to list (``limits.py``) before building any of it."""
+    samples = data.get("samples") if design in ("lhs", "random") else 1
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        samples = 1  # reported by _samples, with its own message
+    points = combos * samples
+    steps = int(fixed.get("run.steps", max(s.params.run.steps for s in loaded.values())))
+    key = "samples" if samples > combos else ("levels" if combos > 1 else "replicates")
+    if points * replicates > limits.MAX_RUNS and points <= limits.MAX_POINTS:
+        key = "replicates" if replicates > points else key
+    detail = f"{points:,} design points x {replicates:,} replicates"
+    limits.check(points * replicates, points, steps, src, key, detail)
+
+
 def _get(data: Mapping[str, Any], key: str, typ: type, src: str, default: Any) -> Any:
     if key not in data:
         return default
     value = data[key]
     ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
     if not ok:
-        names = {str: "a string", int: "an integer", bool: "true or false", dict: "a table"}
+        names = {
+            str: "a string",
+            int: "an integer",
+            bool: "true or false",
+            dict: "a table",
+            list: "a list",
+        }
         raise ConfigError(f"wrong type, expected {names[typ]}", src, key, value)
     return value
 
@@ -364,15 +394,15 @@ def _check(key: str, value: Any, src: str, where: str) -> tuple[ParamSpec, Any]:
 
 
 def _scenario(ref: str, path: Path, src: str) -> Scenario:
+    """The scenario ``ref`` names. Not found: the error names this file and ``base``;
+    found but invalid: the error is the scenario file's own (its key and value)."""
     try:
         found = scenarios.resolve(ref, relative_to=path)
-        return Scenario() if found is None else scenarios.load(found)
     except ConfigError as err:
-        if err.source and err.source != ref:
-            raise  # an error inside the scenario file names that file
         raise ConfigError(
             f"scenario: {err.message}", src, "base", ref, err.allowed, hint=err.hint
         ) from None
+    return Scenario() if found is None else scenarios.load(found)
 
 
 def _bundle(name: str, raw: dict[str, Any], src: str) -> dict[str, dict[str, Any]]:
@@ -489,12 +519,15 @@ def _read_points(
     csv_path = (path.parent / ref) if not Path(ref).is_absolute() else Path(ref)
     where = str(csv_path)
     try:
-        with csv_path.open(newline="", encoding="utf-8") as fh:
+        # utf-8-sig: a byte-order mark (spreadsheets on Windows write one) is not data.
+        with csv_path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
             header = [h.strip() for h in next(reader, [])]
             rows = [r for r in reader if any(c.strip() for c in r)]
     except FileNotFoundError:
         raise ConfigError("design file not found", src, "file", ref) from None
+    except (OSError, csv.Error) as exc:
+        raise ConfigError(f"unreadable design file: {exc}", src, "file", ref) from None
     except UnicodeDecodeError:
         raise ConfigError("not a UTF-8 text file", where) from None
     if not header or not rows:
@@ -509,12 +542,22 @@ def _read_points(
             raise ConfigError(f"{len(row)} cells for {len(header)} columns", f"{where}: row {n}")
         points.append(
             {
-                k: _check(k, parse_cli_value(c.strip()), f"{where}: row {n}", k)[1]
+                k: _check(k, _cell(c, f"{where}: row {n}", k), f"{where}: row {n}", k)[1]
                 for k, c in zip(header, row, strict=True)
             }
         )
     _unique(points, where, "rows")
     return points, header
+
+
+def _cell(text: str, where: str, key: str) -> Any:
+    """A CSV cell read as a TOML value (or a bare word), sizes checked."""
+    from ptce_sim.apps.cli_common import parse_value
+
+    try:
+        return parse_value(text.strip(), key)
+    except ConfigError as err:
+        raise err.at(where) from None
 
 
 def _points(

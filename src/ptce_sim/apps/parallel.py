@@ -1,9 +1,10 @@
 """Run many (scenario, seed) pairs in parallel with joblib, results in completion order.
 
-Why joblib: loky workers are robust, ``return_as="generator_unordered"`` gives a live
-progress bar, and the same code runs on a Dask cluster through ``parallel_config``
-(sweeps). Each task carries its index, so results are reassembled in a fixed order and a
-parallel run equals a serial one.
+Why loky's executor through ``pool.py`` (the one sweeps use): its workers ignore Ctrl-C
+(the command alone reports an interrupt, in one line), they are stopped when the command
+ends early, and results come back in completion order for a live progress bar. Each
+task carries its index, so results are reassembled in a fixed order and a parallel run
+equals a serial one.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def _iterate(tasks: Sequence[tuple[Scenario, int]], jobs: int) -> Iterator[TaskR
         for i, (spec, seed) in enumerate(tasks):
             yield _task(i, spec, seed)
         return
-    from joblib import Parallel, delayed
+    from ptce_sim.apps import pool
 
-    parallel = Parallel(n_jobs=jobs, return_as="generator_unordered")
-    yield from parallel(delayed(_task)(i, spec, seed) for i, (spec, seed) in enumerate(tasks))
+    chunks = ((i, spec, seed) for i, (spec, seed) in enumerate(tasks))
+    yield from pool.results(chunks, _one, jobs)
+
+
+def _one(chunk: tuple[int, Scenario, int]) -> TaskResult:
+    return _task(*chunk)

@@ -80,7 +80,11 @@ def plot_patterns(verdict: pd.DataFrame, path: Path, title: str) -> Path:
     lim = max(3.0, float(np.nanmax(np.abs(np.r_[v, lo, hi]))) + 0.5)
     ax.set_xlim(-lim, lim)
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title(title, fontsize="medium")
+    import textwrap
+
+    # Wrapped: the title names the scenario, replicates, seeds and distance (~120
+    # characters), more than the figure's width; unwrapped it was cut at both ends.
+    ax.set_title("\n".join(textwrap.wrap(title, 70)), fontsize="medium")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -18,7 +18,10 @@ This module imports nothing of the model: it is imported before the heavy module
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -40,7 +43,34 @@ def _executor(n: int) -> Any:
     from joblib.externals.loky import get_reusable_executor
 
     # Same arguments at every call, so the executor start() launched is the one reused.
-    return get_reusable_executor(max_workers=n, timeout=IDLE_TIMEOUT)
+    return get_reusable_executor(max_workers=n, timeout=IDLE_TIMEOUT, initializer=quiet)
+
+
+@contextlib.contextmanager
+def _born_deaf() -> Iterator[None]:
+    """Ignore Ctrl-C in this process while loky spawns workers (in ``submit``): a process
+    inherits an ignored signal across ``fork`` and ``exec``, so a worker is deaf to the
+    terminal's SIGINT from its first instant (:func:`quiet` runs only once the worker
+    has imported loky and numpy: a Ctrl-C in the first second printed each worker's
+    traceback). Blocking the signal instead would keep a Ctrl-C pending rather than
+    lose it, but the workers unblock it while starting (seen with loky 3.5), so they
+    printed their tracebacks again. The window lasts the spawning only (milliseconds;
+    a Ctrl-C in it is lost, and a second one stops the command)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def quiet() -> None:
+    """Run in each worker at start: ignore Ctrl-C. The terminal sends SIGINT to every
+    process of the command; the workers would each print a ``KeyboardInterrupt``
+    traceback. The command alone handles it (saves what is finished, stops them)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def warm() -> None:
@@ -58,7 +88,8 @@ def start(jobs: int) -> None:
     """Launch ``jobs`` workers now, each warming up (:func:`warm`), without waiting."""
     n = workers(jobs)
     pool = _executor(n)
-    _started[:] = [(pool, [pool.submit(warm) for _ in range(n)])]
+    with _born_deaf():
+        _started[:] = [(pool, [pool.submit(warm) for _ in range(n)])]
 
 
 def stop() -> None:
@@ -96,8 +127,12 @@ def results(
     pending: set[Future[R]] = set()
     finished = False
     try:
-        for chunk in source:
-            pending.add(pool.submit(fn, chunk))
+        for k, chunk in enumerate(source):
+            if k == 0:
+                with _born_deaf():  # the first submit spawns the workers not yet running
+                    pending.add(pool.submit(fn, chunk))
+            else:
+                pending.add(pool.submit(fn, chunk))
             if len(pending) >= limit:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:

@@ -24,15 +24,25 @@ from rich.progress import (
 
 
 class LazyProgress:
-    """A progress bar that appears only once the work has taken more than ``delay`` s."""
+    """A progress bar that appears once the work has taken more than ``delay`` s; when
+    the console is not a terminal (a job log), a time-stamped line instead at the first
+    run done, every ``interval`` s and at the end (a bar there prints nothing until the
+    end)."""
 
-    def __init__(self, console: Console, label: str, delay: float = 1.0) -> None:
+    def __init__(
+        self, console: Console, label: str, delay: float = 1.0, interval: float = 60.0
+    ) -> None:
         self.console, self.label, self.delay = console, label, delay
+        self.interval = interval
         self.started = time.perf_counter()
         self.bar: Progress | None = None
         self.task: Any = None
+        self.last_line: float | None = None
 
     def __call__(self, done: int, total: int) -> None:
+        if not self.console.is_terminal:
+            self._line(done, total)
+            return
         if self.bar is None:
             if time.perf_counter() - self.started < self.delay:
                 return
@@ -46,7 +56,24 @@ class LazyProgress:
             )
             self.bar.start()
             self.task = self.bar.add_task(self.label, total=total)
-        self.bar.update(self.task, completed=done)
+        self.bar.update(self.task, total=total, completed=done)
+
+    def _line(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        due = self.last_line is None or now - self.last_line >= self.interval
+        if not (due or done == total):
+            return
+        self.last_line = now
+        seconds = now - self.started
+        eta = seconds / done * (total - done) if done else float("nan")
+        pct = 100.0 * done / total if total else 100.0
+        self.console.print(
+            f"[{datetime.now():%Y-%m-%d %H:%M:%S}] {self.label}: {done}/{total} "
+            f"({pct:.1f}%), elapsed {_duration(seconds)}, ETA {_duration(eta)}",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
 
     def close(self) -> None:
         if self.bar is not None:

@@ -52,7 +52,14 @@ def _load(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     if not runs_path.is_file():
         hint = " (unfinished sweep: resume it first)" if (folder / STATE).is_file() else ""
         raise ConfigError(f"no {TABLES['runs']} here: not a finished sweep{hint}", str(folder))
-    meta = json.loads((pq.read_schema(runs_path).metadata or {})[META_KEY.encode()])
+    stored = (pq.read_schema(runs_path).metadata or {}).get(META_KEY.encode())
+    if stored is None:
+        raise ConfigError(
+            f"{TABLES['runs']} was not written by ptce-sim sweep (no sweep metadata)",
+            str(folder),
+            allowed="a folder written by ptce-sim sweep or ptce-sim sensitivity",
+        )
+    meta = json.loads(stored)
     runs = pd.read_parquet(runs_path)
     poles_path = folder / TABLES["poles"]
     cols = ["run_id", "formalised", "died", "months_observed", "cause"]
@@ -403,3 +410,36 @@ poles pooled over replicates, 95% Greenwood log-log intervals (docs/outputs.md).
 <h2>Versions</h2><pre>{html.escape(json.dumps(versions, indent=1))}</pre>
 </body></html>
 """
+
+
+# -- sensitivity study folders -----------------------------------------------------------------
+def is_study(folder: Path) -> bool:
+    """A folder written by ``ptce-sim sensitivity`` (its summary and indices, no sweep
+    metadata): ``report`` then gathers what the study wrote instead of failing."""
+    return (folder / "summary.md").is_file() and (folder / "indices.csv").is_file()
+
+
+def study_report(folder: Path) -> Path:
+    """Write ``folder/report.html``: the study's summary and every figure it drew,
+    embedded, so the page travels alone (the analysis itself is not redone)."""
+    summary = (folder / "summary.md").read_text(encoding="utf-8")
+    figures = []
+    for png in sorted(folder.glob("*.png")):
+        data = base64.b64encode(png.read_bytes()).decode("ascii")
+        figures.append(
+            f'<figure><img alt="{html.escape(png.stem)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{html.escape(png.name)}</figcaption></figure>"
+        )
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>ptce-sim sensitivity study — {html.escape(folder.name)}</title>"
+        "<style>body{font-family:sans-serif;max-width:70em;margin:auto}"
+        "pre{white-space:pre-wrap}img{max-width:100%}</style></head><body>"
+        f"<h1>Sensitivity study {html.escape(folder.name)}</h1>"
+        f"<pre>{html.escape(summary)}</pre>{''.join(figures)}</body></html>\n"
+    )
+    target = folder / "report.html"
+    from ptce_sim.apps.outdir import write_text
+
+    write_text(target, page)
+    return target

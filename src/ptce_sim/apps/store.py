@@ -82,11 +82,15 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_atomic(table: pa.Table, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as fh:
-        pq.write_table(table, fh, compression=COMPRESSION)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with tmp.open("wb") as fh:
+            pq.write_table(table, fh, compression=COMPRESSION)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk must not leave a stray .tmp behind
+        raise
 
 
 class PartStore:
@@ -166,6 +170,20 @@ class PartStore:
         keys = [(k, "ascending") for k in self.sort[table]]
         parts = sorted((_min_id(p), p) for p in self._numbers(table).values())
         tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            return self._merge_into(tmp, target, schema_, keys, parts)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def _merge_into(
+        self,
+        tmp: Path,
+        target: Path,
+        schema_: pa.Schema,
+        keys: list[tuple[str, str]],
+        parts: list[tuple[str, Path]],
+    ) -> int:
         rows = 0
         pending: list[pa.Table] = []  # sorted rows not yet written (fewer than a row group)
         buffer = schema_.empty_table()  # unsorted rows that a later part may precede

@@ -38,6 +38,7 @@ import pyarrow as pa
 import ptce_sim
 from ptce_sim.apps import provenance
 from ptce_sim.apps.experiment import SCENARIO, Experiment
+from ptce_sim.apps.outdir import stillborn
 from ptce_sim.apps.store import RUNS, PartStore, schema
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import flat_dict, iter_specs
@@ -319,10 +320,24 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     return None
 
 
+def _clear(out: Path) -> None:
+    """Empty a stillborn folder (see :func:`stillborn`)."""
+    import shutil
+
+    for entry in out.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def prepare(exp: Experiment, out: Path, resume: bool) -> dict[str, Any] | None:
     """Create or check the output folder; return its previous state when resuming."""
     state_path = out / STATE
     new = _state(exp)
+    if stillborn(out):
+        _clear(out)
+        resume = False  # nothing was started: start now
     if not resume:
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             hint = " (add --resume to finish it)" if state_path.is_file() else ""
@@ -330,9 +345,22 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> dict[str, Any] | None:
                 f"output folder exists and is not empty; choose another --out{hint}", str(out)
             )
         out.mkdir(parents=True, exist_ok=True)
-        (out / "experiment.toml").write_text(exp.text, encoding="utf-8")
-        provenance.write_json(new, state_path)
+        try:
+            (out / "experiment.toml").write_text(exp.text, encoding="utf-8")
+            provenance.write_json(new, state_path)  # last: the folder is now a sweep's
+        except BaseException:
+            if stillborn(out):
+                _clear(out)
+            raise
         return None
+    return check_resume(exp, out, new)
+
+
+def check_resume(exp: Experiment, out: Path, new: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The state of the sweep in ``out`` if ``exp`` may resume it (read only); raise a
+    ConfigError saying why not. The CLI calls it before announcing the sweep."""
+    state_path = out / STATE
+    new = new or _state(exp)
     if not state_path.is_file():
         raise ConfigError(
             f"nothing to resume: no {STATE} (not a sweep folder); run without --resume",

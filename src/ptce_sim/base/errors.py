@@ -52,7 +52,7 @@ class ConfigError(Exception):
         if self.key is not None:
             subject = f"{self.key}"
             if self.value is not None:
-                subject += f" = {self.value!r}"
+                subject += f" = {_short(repr(self.value))}"
             subject += ": "
         parts = [f"{head}{subject}{self.message}"]
         if self.allowed:
@@ -70,6 +70,14 @@ class ConfigError(Exception):
         return ConfigError(
             self.message, source, self.key, self.value, self.allowed, self.meaning, self.hint
         )
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """A value as shown in a message: at most ``limit`` characters (a 5,000-character
+    value in a file is named, not reprinted)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 30]}… ({len(text):,} characters)"
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:

@@ -98,7 +98,25 @@ def available() -> dict[str, Path]:
 
 
 def resolve(ref: str, relative_to: Path | None = None) -> Path | None:
-    """Find the file of a scenario reference (a path or a name); None for built-in baseline."""
+    """Find the file of a scenario reference (a path or a name); None for built-in baseline.
+
+    A reference the file system cannot even look up (empty, ``.``, a NUL character, a
+    name longer than the system allows) is a ConfigError like any other, not an OSError.
+    """
+    if not ref.strip() or ref.strip() in (".", "..") or "\0" in ref:
+        raise ConfigError(
+            "empty scenario reference", None, allowed="a scenario name or a .toml path"
+        )
+    try:
+        return _resolve(ref, relative_to)
+    except OSError as exc:
+        why = (exc.strerror or type(exc).__name__).lower()
+        raise ConfigError(
+            f"cannot look it up: {why}", ref[:80] + ("…" if len(ref) > 80 else "")
+        ) from None
+
+
+def _resolve(ref: str, relative_to: Path | None) -> Path | None:
     candidate = Path(ref)
     if relative_to is not None and not candidate.is_absolute():
         local = relative_to.parent / candidate
@@ -119,7 +137,7 @@ def resolve(ref: str, relative_to: Path | None = None) -> Path | None:
         return None
     hint = suggest(ref, [*names, "baseline"])
     raise ConfigError(
-        f"unknown scenario '{ref}'",
+        f"unknown scenario '{ref[:80]}'",
         None,
         hint=hint,
         allowed="a .toml path or one of " + ", ".join(sorted(set(names) | {"baseline"})),
@@ -207,7 +225,8 @@ def _load_file(path: Path, chain: Sequence[Path]) -> Scenario:
 
 
 def _check_start(start: Any, src: str) -> None:
-    ok = isinstance(start, str) and len(start) == 7 and start[4] == "-"
+    # ASCII digits only: int() also reads full-width or Arabic-Indic digits.
+    ok = isinstance(start, str) and len(start) == 7 and start[4] == "-" and start.isascii()
     if ok:
         try:
             year, month = int(start[:4]), int(start[5:])

@@ -21,7 +21,6 @@ from ptce_sim.apps.engine_cli import (
     check_engine,
     engine_options,
     output_folder,
-    start_workers,
     stop_workers,
 )
 from ptce_sim.base.errors import ConfigError
@@ -33,39 +32,45 @@ def _need_extras() -> None:
         raise ConfigError(f"needs {', '.join(missing)}: pip install SALib scikit-learn", "ptce-sim")
 
 
-@click.command("sensitivity")
-@click.argument("experiment", type=click.Path(path_type=Path))
+@click.command("sensitivity", short_help="Morris screening or Sobol' indices of a study file.")
+@click.argument("experiment")
 @engine_options("<experiment>")
 def sensitivity_command(
-    experiment: Path,
+    experiment: str,
     jobs: int,
     backend: str,
     scheduler: str | None,
-    out: Path | None,
+    out: str | None,
     resume: bool,
 ) -> None:
-    """Morris screening or Sobol' indices of the outputs named in EXPERIMENT (a .toml file).
+    """Morris screening or Sobol' indices of the outputs named in EXPERIMENT (a .toml
+    path or a name in experiments/).
 
     The runs go through the sweep engine (as ``ptce-sim sweep``): parallel or on Dask,
     streamed to disk, resumable with --resume after an interruption.
     """
     from rich.console import Console
 
-    from ptce_sim.apps.cli import _INVOCATION, LazyProgress, _fail
+    from ptce_sim.apps.cli_common import INVOCATION, fail, say
+    from ptce_sim.apps.cli_sweep import start_compiled
+    from ptce_sim.apps.outdir import fs_error
+    from ptce_sim.apps.progress import LazyProgress
     from ptce_sim.apps.sensitivity.spec import load_experiment
-    from ptce_sim.apps.sensitivity.study import run_study
-    from ptce_sim.apps.sweep import Interrupted
 
+    console = Console(stderr=True)
     try:
         _need_extras()
         check_engine(jobs, backend, scheduler)
-        start_workers(jobs, backend)
         exp = load_experiment(experiment)
         out = output_folder(out, resume, exp.name)
     except ConfigError as err:
-        _fail(err)
-    console = Console(stderr=True)
-    bar = LazyProgress(console, f"{exp.name}: {exp.n_runs} runs")
+        fail(err)
+    say(console, f"sensitivity {exp.path}: {exp.method}, {len(exp.factors)} factors -> {out}/")
+    start_compiled(console, jobs, backend, early=False)
+    from ptce_sim.apps.sensitivity.study import run_study  # pandas: after the first line
+    from ptce_sim.apps.sweep import Interrupted
+
+    bar = LazyProgress(console, f"{exp.name}: runs")
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         result = run_study(
@@ -76,15 +81,23 @@ def sensitivity_command(
             scheduler=scheduler,
             resume=resume,
             progress=bar,
-            command=["ptce-sim", *_INVOCATION],
+            command=["ptce-sim", *INVOCATION],
         )
     except ConfigError as err:
         bar.close()
-        _fail(err)
-    except Interrupted as stop:
+        fail(err)
+    except OSError as exc:
         bar.close()
+        fail(fs_error(getattr(exc, "filename", None) or out, exc))
+    except (Interrupted, KeyboardInterrupt) as stop:
+        bar.close()
+        saved = (
+            f"{stop.done} of {stop.total} runs"
+            if isinstance(stop, Interrupted)
+            else ("the finished runs")
+        )
         click.echo(
-            f"interrupted: {stop.done} of {stop.total} runs saved; resume with: "
+            f"interrupted: {saved} saved; resume with: "
             f"ptce-sim sensitivity {experiment} --out {out} --resume",
             err=True,
         )
@@ -97,7 +110,7 @@ def sensitivity_command(
     click.echo(f"Results written to {result.out}/ (indices.csv, summary.md, plots)")
 
 
-@click.command("discover")
+@click.command("discover", short_help="Find where an output clears a threshold (PRIM box).")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--output", default="survival_10y", show_default=True, help="Summary to explain.")
 @click.option("--threshold", type=float, required=True, help="Success: output >= threshold.")
@@ -110,9 +123,7 @@ def sensitivity_command(
     show_default=True,
     help="Smallest share of the successes the box must hold.",
 )
-@click.option(
-    "--out", type=click.Path(path_type=Path), default=None, help="Also write the box as JSON."
-)
+@click.option("--out", default=None, help="Also write the box as JSON.")
 def discover_command(
     folder: Path,
     output: str,
@@ -120,14 +131,16 @@ def discover_command(
     below: bool,
     max_depth: int,
     min_coverage: float,
-    out: Path | None,
+    out: str | None,
 ) -> None:
     """Find where OUTPUT clears THRESHOLD in a sensitivity or sweep results FOLDER."""
-    from ptce_sim.apps.cli import _fail
+    from ptce_sim.apps.cli_common import fail as _fail
+    from ptce_sim.apps.outdir import fs_error, prepare_file, write_text
     from ptce_sim.apps.sensitivity.discover import discover
 
     try:
         _need_extras()
+        target = prepare_file(None if out is None else str(out), "--out")
         box = discover(
             folder,
             output,
@@ -139,12 +152,13 @@ def discover_command(
     except ConfigError as err:
         _fail(err)
     click.echo(box.statement)
-    if out is not None:
+    if target is not None:
         data = asdict(box)
         data["limits"] = {k: [_json(a), _json(b)] for k, (a, b) in box.limits.items()}
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp.replace(out)
+        try:
+            write_text(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            _fail(fs_error(target, exc))
 
 
 def _json(x: float) -> float | None:

@@ -25,9 +25,12 @@ to be trusted; the per-run outputs' noise shares are then the honest measure.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where a table is built: the CLI starts faster
+    import pandas as pd
 
 #: Pooled outputs and the month at which each reads the survival curve.
 HORIZONS = {"km_survival_5y": 60, "km_survival_10y": 120}
@@ -152,4 +155,6 @@ def noise_table(
                 "runs": len(values),  # here: design points
             }
         )
+    import pandas as pd
+
     return pd.DataFrame(rows)

@@ -136,7 +136,7 @@ class Experiment:
 
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file; every problem is a one-line ConfigError."""
-    path = Path(path)
+    path = find(str(path))
     src = str(path)
     _, data = read_toml(path)
     for key in data:
@@ -201,6 +201,7 @@ def load_experiment(path: str | Path) -> Experiment:
     second = sobol.get("second_order", False)
     if not isinstance(second, bool):
         raise ConfigError("wrong type", src, "sobol.second_order", second, allowed="true or false")
+    _check_size(method, factors, trajectories, n, second, replicates, base, src)
     return Experiment(
         method=method,
         factors=factors,
@@ -217,6 +218,59 @@ def load_experiment(path: str | Path) -> Experiment:
         name=path.stem,
         path=src,
     )
+
+
+def _check_size(
+    method: str,
+    factors: tuple[Factor, ...],
+    trajectories: int,
+    n: int,
+    second: bool,
+    replicates: int,
+    base: Scenario,
+    src: str,
+) -> None:
+    """Refuse a design too large to sample or list (``apps/limits.py``), before SALib
+    allocates it: the key named is the one to lower."""
+    from ptce_sim.apps import limits
+
+    k = len({f.group or f.key for f in factors})
+    points = trajectories * (k + 1) if method == "morris" else n * (2 * k + 2 if second else k + 2)
+    key = "morris.trajectories" if method == "morris" else "sobol.n"
+    if points <= limits.MAX_POINTS and points * replicates > limits.MAX_RUNS:
+        key = "replicates"
+    detail = f"{points:,} design points x {replicates:,} replicates"
+    limits.check(points * replicates, points, base.params.run.steps, src, key, detail)
+
+
+def check_design(exp: Experiment) -> int:
+    """Sample the design and apply every point to the base scenario, as a run would
+    (cross-field rules: a minimum sampled above its maximum); return the points."""
+    from ptce_sim.apps.sensitivity.design import make_design
+
+    design = make_design(exp)
+    for i, point in enumerate(design.points):
+        try:
+            exp.base.with_overrides(dict(point), exp.path or "design")
+        except ConfigError as err:
+            raise ConfigError(
+                f"design point {i} breaks a rule: {err.message}",
+                exp.path,
+                err.key,
+                err.value,
+                err.allowed,
+                err.meaning,
+                hint="narrow the factor ranges so that every combination is allowed",
+            ) from None
+    return len(design.points)
+
+
+def find(ref: str) -> Path:
+    """A study file: a path, or a name in ``./experiments`` or the shipped experiments
+    (as ``ptce-sim sweep`` finds experiments)."""
+    from ptce_sim.apps.experiment import find as find_experiment
+
+    return find_experiment(ref)
 
 
 def _int(
@@ -291,13 +345,14 @@ def _outputs(data: Mapping[str, Any], src: str) -> tuple[str, ...]:
 
 def _factors(data: Mapping[str, Any], base: Scenario, src: str) -> tuple[Factor, ...]:
     table = _table(data, "factors", src)
+    specs = {key: check_key(Parameters, key, src) for key in table}  # a typo named first
     if len(table) < 2:
         raise ConfigError(
             'name at least 2 factors, e.g. "turnover.rate" = {}', src, "factors", len(table)
         )
     out = []
     for key, raw in table.items():
-        spec = check_key(Parameters, key, src)
+        spec = specs[key]
         where = f"factors.{key}"
         if spec.type is str:
             raise ConfigError(
