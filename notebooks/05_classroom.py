@@ -189,8 +189,9 @@ else:
 
 # %% [markdown]
 # *Discuss:* `cell_cut` is the team shrinking; `subsidy_started` means the authority
-# decided to pay again at its next yearly decision (it decides once a year); a pole without a team may start to
-# *vegetate* (`pole_vegetating`) and die. Which funding sources are left? (In
+# decided to pay again at its next yearly decision (it decides once a year); a pole
+# without a team may start to *vegetate* (`pole_vegetating`) and die. Which funding
+# sources are left? (In
 # [docs/field.md](../docs/field.md): dues, the local authority, a share of revenue,
 # calls for projects.)
 
