@@ -147,22 +147,26 @@ ties.sort_values("cooperations", ascending=False).head()
 # %%
 xy = np.array([org.position for org in model.agents])
 pole = np.array([-1 if org.pole_id is None else org.pole_id for org in model.agents])
-strong = ties[ties["cooperations"] >= ties["cooperations"].quantile(0.75)]
+strong = ties[ties["ties"] > 0]  # pairs whose persons in post worked together
 fig, ax = plt.subplots(figsize=(6, 6))
 for row in strong.itertuples():
     ax.plot(*xy[[row.i, row.j]].T, color="grey", alpha=0.2 + 0.6 * row.trust, lw=0.6)
 ax.scatter(*xy[pole < 0].T, s=25, c="lightgrey", edgecolor="k", label="in no pole")
 for p in np.unique(pole[pole >= 0]):
     ax.scatter(*xy[pole == p].T, s=50, edgecolor="k", label=f"pole {p}")
-ax.set_title("the territory: the most frequent partners (darker = more trust)")
+ax.set_title("live ties between persons in post (darker = more trust)")
 ax.legend(fontsize="small", loc="upper right")
 ax.set(xticks=[], yticks=[])
 plt.show()
 
 # %% [markdown]
-# Organisations sit on a map: they cooperate more with those close by, those they
-# already know, and those who share their values. *Question:* are the poles
-# geographically grouped? Do some organisations cooperate a lot without being in a pole?
+# Organisations sit on a map. A line joins two organisations whose persons now in post
+# have worked together (the pairs that cooperated in the past but whose persons have
+# since left are not drawn: that history left with them). Organisations cooperate more
+# with those close by, those they already know, and those who share their values.
+#
+# *Question:* are the poles geographically grouped? Do some organisations cooperate a
+# lot without being in a pole?
 
 # %% [markdown]
 # ## 4. The poles
