@@ -95,7 +95,8 @@ orgs.groupby("kind").agg(count=("kind", "size"), mean_FTE=("FTE", "mean")).round
 # %% [markdown]
 # ## 2. Run it
 #
-# One `model.step()` is one month. The baseline runs 240 months (20 years).
+# One `model.step()` is one month. We run the scenario's horizon, `run.steps` months
+# (the baseline's is twenty years).
 
 # %%
 months = model.params.run.steps
