@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -90,7 +91,13 @@ print(f"{len(exp.factors)} factors, {exp.trajectories} trajectories, "
       f"{exp.replicates} replicates: {exp.n_runs} runs")  # fmt: skip
 
 # %%
+# The study draws its PNG files with matplotlib's Agg backend, which it switches to:
+# draw one (empty) figure first, so that the notebook's own display is set up, and switch
+# back to it afterwards.
+plt.close(plt.figure())
+backend = plt.get_backend()
 result = run_study(exp, work / "results", jobs=1)
+plt.switch_backend(backend)
 indices = result.indices
 print("written:", sorted(p.name for p in (work / "results").iterdir()))
 
@@ -114,10 +121,10 @@ for ax, output in zip(np.atleast_1d(axes), exp.outputs, strict=True):
     rows = indices[indices["output"] == output]
     ax.scatter(rows["mu_star"], rows["sigma"])
     for r in rows.itertuples():
-        ax.annotate(r.parameter.split(".")[-1], (r.mu_star, r.sigma), fontsize=8)
+        ax.annotate(r.parameter, (r.mu_star, r.sigma), fontsize=7)
     floor = 2 * rows["mu_star_noise"].max()
     if np.isfinite(floor):
-        ax.axvspan(0, floor, color="grey", alpha=0.15, label="within 2 × noise floor")
+        ax.axvspan(0, floor, color="grey", alpha=0.15, label="within 2 × the largest noise floor")
         ax.legend(fontsize="small")
     ax.set(title=output, xlabel="μ* (influence)", ylabel="σ (interactions, non-linearity)")
 fig.tight_layout()
@@ -128,7 +135,8 @@ plt.show()
 # origin can be fixed at any value of their range without changing the output much
 # (*screened out*). A factor high above the diagonal (σ large compared with μ*) acts
 # through interactions: its effect depends on the values of the others. Factors in the
-# grey band cannot be told from the replicate noise at this size of study.
+# grey band may not be told from the replicate noise at this size of study (the
+# column `distinct` of the tables above says it factor by factor).
 #
 # *Questions:* which of the funding levers matters most for `poles_alive_end`? Does
 # staff turnover matter more than money? Is any factor clearly screened out?
