@@ -136,7 +136,6 @@ def kernel(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
     mp = pytest.MonkeyPatch()
     mp.setenv("JUPYTER_PATH", str(home))
-    mp.setenv("MPLBACKEND", "agg")
     yield "ptce-sim-tests"
     mp.undo()
 
@@ -160,4 +159,10 @@ def test_the_notebook_runs(
         o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
     ]
     assert not errors
+    # A figure that silently fails to show (a library switching matplotlib's backend
+    # under the notebook, say) leaves a "<Figure ...>" text where a picture should be.
+    if "plt." in script.read_text(encoding="utf-8"):
+        images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                  if "image/png" in o.get("data", {})]  # fmt: skip
+        assert images, "the notebook draws figures but none was displayed"
     assert not list(tmp_path.iterdir()), "the notebook wrote files into its working folder"
