@@ -15,6 +15,7 @@ from ptce_sim.base.domain import MAX_PERSONS, EventKind
 from ptce_sim.rules.membership import (
     consider_probability,
     dissatisfied,
+    dues_burden,
     excluded_for_dues,
     join_value,
     patience_exhausted,
@@ -133,8 +134,14 @@ def membership(streams, t, P, orgs, trust, poles, tally):
             h = homophily_with(orgs.homophily, flat[lo:hi])
             for r in range(lo, hi):
                 o = flat[r]
+                dues = poles.dues[o] if paying_pole[a] else 0.0
                 unhappy[r] = dissatisfied(
-                    orgs.perceived[o], orgs.aspiration[o], orgs.alpha[o], h[r - lo], tolerance
+                    orgs.perceived[o],
+                    orgs.aspiration[o],
+                    orgs.alpha[o],
+                    h[r - lo],
+                    tolerance,
+                    dues_burden(dues, pp),
                 )
     u_patience = rng.integers(pp.patience_min, pp.patience_max + 1, size=nmem)
     leave, paying = books(flat, offsets, paying_pole, unhappy, u_patience, P, poles)
