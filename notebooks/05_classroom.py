@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -45,7 +46,7 @@ from IPython.display import display
 
 from ptce_sim.world.model import TerritoryModel
 
-SEED = 3  # the territory of today's class; change it for another story
+SEED = 37  # the territory of today's class; change it for another story
 model = TerritoryModel("baseline", seed=SEED)
 twin = TerritoryModel("baseline", seed=SEED)  # the same territory, left alone (stage 6)
 marks = []  # (month, what we did): drawn on the final chart

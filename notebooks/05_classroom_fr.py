@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -47,7 +48,7 @@ from IPython.display import display
 
 from ptce_sim.world.model import TerritoryModel
 
-SEED = 3  # le territoire de la séance ; changez-le pour une autre histoire
+SEED = 37  # le territoire de la séance ; changez-le pour une autre histoire
 model = TerritoryModel("baseline", seed=SEED)
 jumeau = TerritoryModel("baseline", seed=SEED)  # le même territoire, laissé tranquille
 reperes = []  # (mois, ce que nous avons fait) : tracés sur le graphique final
