@@ -87,19 +87,20 @@ def Page() -> None:
 
     solara.use_thread(loop, dependencies=[playing.value], intrusive_cancel=False)
 
-    def toggle() -> None:
-        lang.set("en" if lang.value == "fr" else "fr")
+    def choose_lang(value: str) -> None:
+        lang.set("en" if value == "English" else "fr")
         session.lang = lang.value
 
     solara.Title(tr(lang.value, "title"))
     with solara.AppBar():
         solara.AppBarTitle(tr(lang.value, "title"))
-        solara.Button(
-            tr(lang.value, "language"),
-            on_click=toggle,
-            text=True,
+    with solara.Sidebar():
+        # First in the sidebar, where a class sees it (and a test finds it).
+        solara.ToggleButtonsSingle(
+            value="English" if lang.value == "en" else "Français",
+            values=["Français", "English"],
+            on_value=choose_lang,
             classes=["ptce-lang"],
-            style={"color": "white"},
         )
     with solara.lab.Tabs():
         with solara.lab.Tab(tr(lang.value, "tab_territory")):

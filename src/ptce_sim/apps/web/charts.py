@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 
 PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 W, H = 420.0, 190.0  # user units of the SVG viewBox
-LEFT, RIGHT, TOP, BOTTOM = 46.0, 10.0, 24.0, 30.0
+LEFT, RIGHT, TOP, BOTTOM = 46.0, 10.0, 38.0, 30.0
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def line_chart(
             f'stroke="{colour}" stroke-width="1.6"/>'
         )
         lx = LEFT + 6 + (n % 3) * (pw / 3)
-        ly = TOP + 2 + (n // 3) * 10
+        ly = 24 + (n // 3) * 9
         out.append(
             f'<rect x="{lx:.1f}" y="{ly - 6:.1f}" width="8" height="3" fill="{colour}"/>'
             f'<text x="{lx + 11:.1f}" y="{ly - 3:.1f}" font-size="8">{escape(s.name)}</text>'

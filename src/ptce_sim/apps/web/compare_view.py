@@ -121,12 +121,14 @@ def ComparePanel(lang: Lang) -> None:
     result = solara.use_reactive(None)
     error = solara.use_reactive("")
     cancel = solara.use_memo(threading.Event, [])
+    busy = solara.use_reactive(False)
 
     def work(stop: threading.Event) -> None:
         if run_id.value == 0:
             return
         cancel.clear()
         error.set("")
+        busy.set(True)
         try:
             out = run_comparison(
                 (choice_a.value, choice_b.value),
@@ -137,11 +139,12 @@ def ComparePanel(lang: Lang) -> None:
         except Exception as exc:  # shown to the user, who can change the inputs
             error.set(tr(lang, "compare_failed", error=exc))
             return
+        finally:
+            busy.set(False)
         if out is not None:
             result.set(out)
 
-    task = solara.use_thread(work, dependencies=[run_id.value], intrusive_cancel=False)
-    busy = task.state == solara.ResultState.RUNNING if run_id.value else False
+    solara.use_thread(work, dependencies=[run_id.value], intrusive_cancel=False)
 
     def start() -> None:
         if choice_a.value == choice_b.value:
@@ -163,13 +166,13 @@ def ComparePanel(lang: Lang) -> None:
                 tr(lang, "run_compare"),
                 on_click=start,
                 color="primary",
-                disabled=busy,
+                disabled=busy.value,
                 classes=["ptce-run-compare"],
             )
-            if busy:
+            if busy.value:
                 solara.Button(tr(lang, "cancel"), on_click=cancel.set, classes=["ptce-cancel"])
         k, n = done.value
-        if busy and n:
+        if busy.value and n:
             solara.ProgressLinear(value=100 * k / n)
             solara.Text(tr(lang, "progress", done=k, total=n), classes=["ptce-progress"])
         if error.value:
