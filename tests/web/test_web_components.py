@@ -24,7 +24,7 @@ from ptce_sim.world.model import TerritoryModel  # noqa: E402
 
 def render_page():
     """The page in an app layout (the sidebar renders only there), and its session."""
-    box, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    _, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
     return rc
 
 
@@ -140,7 +140,7 @@ def test_solaraviz_steps_and_rebuilds_from_keywords_on_reset():
     def Viz():
         mesa_page(reactive)
 
-    box, rc = solara.render(solara.AppLayout(children=[Viz()]), handle_error=False)
+    _, rc = solara.render(solara.AppLayout(children=[Viz()]), handle_error=False)
     rc.find(v.Btn, children=["Step"]).widget.click()
     assert reactive.value.steps == 1
     # Move a lever in SolaraViz's sidebar, then Reset: the model is rebuilt by keyword.
@@ -166,20 +166,24 @@ def test_input_is_clamped_and_typed():
     assert s.set_seed(-5) == 0
     assert s.set_seed("abc") == 0
     s.reset()  # a model builds from whatever the inputs were
-    assert s.model is not None and s.model.orgs.n == 80
+    assert s.model is not None
+    assert s.model.orgs.n == 80
 
 
 def test_every_lever_has_words_in_both_languages():
     for lv in levers.levers():
         assert lv.key in levers.WORDS, f"{lv.key} has no French/English label"
-        assert lv.label("fr") and lv.label("en") and lv.help("fr") and lv.help("en")
+        for lang in ("fr", "en"):
+            assert lv.label(lang), (lv.key, lang)
+            assert lv.help(lang), (lv.key, lang)
     featured = [lv for lv in levers.levers() if lv.featured]
     assert 8 <= len(featured) <= 12
 
 
 def test_every_text_exists_in_both_languages():
     for key, (fr, en) in i18n.TEXT.items():
-        assert fr and en, key
+        assert fr, key
+        assert en, key
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -158,9 +158,15 @@ def ComparePanel(lang: Lang) -> None:
         with solara.Row():
             solara.Select(tr(lang, "policy_a"), value=choice_a, values=policies)
             solara.Select(tr(lang, "policy_b"), value=choice_b, values=policies)
-        solara.SliderInt(
-            tr(lang, "replicates"), value=replicates, min=2, max=100, step=1, thumb_label="always"
-        )
+        with solara.Div(classes=["ptce-replicates"]):
+            solara.SliderInt(
+                tr(lang, "replicates"),
+                value=replicates,
+                min=2,
+                max=100,
+                step=1,
+                thumb_label="always",
+            )
         with solara.Row():
             solara.Button(
                 tr(lang, "run_compare"),
