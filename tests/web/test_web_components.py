@@ -7,6 +7,7 @@ Asserts directions and presence, never model numbers (the model is recalibrated)
 from __future__ import annotations
 
 import threading
+from html import unescape
 
 import pytest
 
@@ -67,8 +68,8 @@ def click(rc, label: str) -> None:
 
 
 def feed_text(rc) -> str:
-    lines = with_class(rc, "ptce-feed-line")
-    return "\n".join(str(w.children[0]) for w in lines)
+    (box,) = html(rc, "ptce-feed")
+    return unescape(box.unsafe_innerHTML)
 
 
 def test_step_advances_the_model_and_redraws():
@@ -198,6 +199,16 @@ def test_every_notable_event_reads_as_a_sentence(lang):
     assert len(items) >= len(events) - 3  # project events are summed up in one line
     assert all(it.text[0].isupper() or it.text[0].isdigit() for it in items)
     assert all(it.text.endswith(".") for it in items)
+
+
+def test_an_intervention_reaches_the_model():
+    s = Session()
+    s.step(2)
+    assert not s.model.params.calls.open
+    assert s.intervene("open_call", months=12) is None
+    assert s.model.params.calls.open
+    assert any(e.kind == "intervention" for e in s.events)
+    assert s.model.policy_log[-1]["source"] == "intervention"
 
 
 def test_intervention_refusal_is_explained():

@@ -16,61 +16,48 @@ import solara
 
 from ptce_sim.apps.web.compare_view import ComparePanel
 from ptce_sim.apps.web.components import (
-    Controls,
     Feed,
+    Inputs,
     Interventions,
     Levers,
+    PageState,
     PoleCards,
+    RunBar,
     SeriesPanel,
     TerritoryPanel,
 )
-from ptce_sim.apps.web.i18n import DEFAULT_LANG, Lang, tr
+from ptce_sim.apps.web.i18n import DEFAULT_LANG, tr
 from ptce_sim.apps.web.session import Session
 
 
-def play_loop(
-    session: Session,
-    playing: solara.Reactive[bool],
-    speed: solara.Reactive[float],
-    redraw: solara.Reactive[int],
-    cancel: threading.Event,
-) -> None:
-    """Step while playing, ``speed`` months a second at most, redrawing after each."""
-    while playing.value and not cancel.is_set():
+def play_loop(session: Session, state: PageState, cancel: threading.Event) -> None:
+    """Step while playing, ``state.speed`` months a second at most, redrawing after each."""
+    while state.playing.value and not cancel.is_set():
         started = time.perf_counter()
         if not session.running:
-            playing.set(False)
+            state.playing.set(False)
             break
         session.step(1)
-        redraw.set(redraw.value + 1)
-        pause = 1.0 / max(speed.value, 0.1) - (time.perf_counter() - started)
+        state.model_changed()
+        pause = 1.0 / max(state.speed.value, 0.1) - (time.perf_counter() - started)
         if cancel.wait(max(pause, 0.0)):
             break
 
 
 @solara.component
-def TerritoryPage(
-    session: Session,
-    lang: Lang,
-    tick: solara.Reactive[int],
-    playing: solara.Reactive[bool],
-    speed: solara.Reactive[float],
-) -> None:
-    """The sidebar (controls, levers) and the territory's panels."""
-
-    def changed() -> None:
-        tick.set(tick.value + 1)
-
-    with solara.Sidebar():
-        Controls(session, lang, tick.value, playing, speed, changed)
-        Levers(session, lang, tick.value, changed)
+def TerritoryPage(session: Session, state: PageState) -> None:
+    """The run's controls and the territory's panels, redrawn after each change of the
+    model (``state.tick``); the sidebar is drawn by :func:`Page`, which never redraws
+    on a month."""
+    tick = state.tick.value
+    RunBar(session, state, tick)
     with solara.Columns([3, 2]):
-        TerritoryPanel(session, lang, tick.value)
+        TerritoryPanel(session, state, tick)
         with solara.Column():
-            Interventions(session, lang, tick.value, changed)
-            Feed(session, lang, tick.value)
-    SeriesPanel(session, lang, tick.value)
-    PoleCards(session, lang, tick.value)
+            Interventions(session, state, tick)
+            Feed(session, state, tick)
+    SeriesPanel(session, state, tick)
+    PoleCards(session, state, tick)
 
 
 @solara.component
@@ -78,14 +65,24 @@ def Page() -> None:
     """The whole page (Solara's entry point)."""
     lang = solara.use_reactive(DEFAULT_LANG)
     session = solara.use_memo(Session, [])
-    tick = solara.use_reactive(0)
-    playing = solara.use_reactive(False)
-    speed = solara.use_reactive(4.0)
+    # Plain reactives made once (``use_reactive`` would redraw the whole page, sidebar
+    # included, at every month): each panel subscribes to what it reads.
+    state = solara.use_memo(
+        lambda: PageState(
+            lang,
+            solara.reactive(0),
+            solara.reactive(0),
+            solara.reactive(False),
+            solara.reactive(4.0),
+        ),
+        [],
+    )
+    playing = state.playing.value
 
     def loop(cancel: threading.Event) -> None:
-        play_loop(session, playing, speed, tick, cancel)
+        play_loop(session, state, cancel)
 
-    solara.use_thread(loop, dependencies=[playing.value], intrusive_cancel=False)
+    solara.use_thread(loop, dependencies=[playing], intrusive_cancel=False)
 
     def choose_lang(value: str) -> None:
         lang.set("en" if value == "English" else "fr")
@@ -102,8 +99,10 @@ def Page() -> None:
             on_value=choose_lang,
             classes=["ptce-lang"],
         )
+        Inputs(session, state)
+        Levers(session, state)
     with solara.lab.Tabs():
         with solara.lab.Tab(tr(lang.value, "tab_territory")):
-            TerritoryPage(session, lang.value, tick, playing, speed)
+            TerritoryPage(session, state)
         with solara.lab.Tab(tr(lang.value, "tab_compare")):
             ComparePanel(lang.value)

@@ -12,6 +12,8 @@ model in SolaraViz for researchers. Each component receives the session and the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape as _escape
 from typing import Any
 
 import solara
@@ -22,7 +24,37 @@ from ptce_sim.apps.web.i18n import Lang, reason, tr
 from ptce_sim.apps.web.levers import Lever
 from ptce_sim.apps.web.session import Session, scenario_names
 
+
+def escape(text: str) -> str:
+    """Text for HTML content (apostrophes kept: French is full of them)."""
+    return _escape(text, quote=False)
+
+
 TONE_COLOURS = {"good": "#1b7837", "bad": "#b2182b", "info": "#555", "action": "#5e3c99"}
+
+
+@dataclass(frozen=True)
+class PageState:
+    """The reactive values of one page, passed as one stable object.
+
+    Why: a component re-renders when a reactive value it reads changes, or when its
+    arguments change. Passing this object (never a fresh closure or a counter) lets each
+    panel redraw on its own signal: ``tick`` when the model changed (a month, an
+    intervention, a reset), ``config`` when the inputs did (levers, scenario, seed) —
+    so a month does not rebuild the sidebar's two dozen levers.
+    """
+
+    lang: solara.Reactive[Lang]
+    tick: solara.Reactive[int]
+    config: solara.Reactive[int]
+    playing: solara.Reactive[bool]
+    speed: solara.Reactive[float]
+
+    def model_changed(self) -> None:
+        self.tick.set(self.tick.value + 1)
+
+    def inputs_changed(self) -> None:
+        self.config.set(self.config.value + 1)
 
 
 @solara.component
@@ -61,12 +93,14 @@ def LeverInput(lever: Lever, value: Any, lang: Lang, on_value: Callable[[str, An
 
 
 @solara.component
-def Levers(session: Session, lang: Lang, tick: int, on_change: Callable[[], None]) -> None:
+def Levers(session: Session, state: PageState) -> None:
     """The featured levers in view, the others under "advanced"; a note when changed."""
+    lang = state.lang.value
+    state.config.value  # noqa: B018  (redraw when the inputs change)
 
     def set_lever(key: str, value: Any) -> None:
         session.set_lever(key, value)
-        on_change()
+        state.inputs_changed()
 
     featured = [lv for lv in session.levers.values() if lv.featured]
     advanced = [lv for lv in session.levers.values() if not lv.featured]
@@ -81,32 +115,18 @@ def Levers(session: Session, lang: Lang, tick: int, on_change: Callable[[], None
 
 
 @solara.component
-def Controls(
-    session: Session,
-    lang: Lang,
-    tick: int,
-    playing: solara.Reactive[bool],
-    speed: solara.Reactive[float],
-    on_change: Callable[[], None],
-) -> None:
-    """Scenario, seed, one month / play / pause / reset, speed, and where the run is."""
+def Inputs(session: Session, state: PageState) -> None:
+    """Scenario and seed (sidebar; they apply at the next reset, as the levers do)."""
+    lang = state.lang.value
+    state.config.value  # noqa: B018  (redraw when the inputs change)
 
     def choose(name: str) -> None:
         session.choose_scenario(name)
-        on_change()
+        state.inputs_changed()
 
     def set_seed(value: int) -> None:
         session.set_seed(value)
-        on_change()
-
-    def step() -> None:
-        session.step(1)
-        on_change()
-
-    def reset() -> None:
-        playing.set(False)
-        session.reset()
-        on_change()
+        state.inputs_changed()
 
     with solara.Card(tr(lang, "controls")):
         solara.Select(
@@ -116,53 +136,72 @@ def Controls(
             solara.InputInt(
                 tr(lang, "seed"), value=session.seed, on_value=set_seed, continuous_update=False
             )
-        with solara.Row(gap="4px", classes=["ptce-buttons"]):
-            solara.Button(
-                tr(lang, "step"),
-                on_click=step,
-                color="primary",
-                disabled=playing.value or not session.running,
-                classes=["ptce-step"],
-            )
-            solara.Button(
-                tr(lang, "pause") if playing.value else tr(lang, "play"),
-                on_click=lambda: playing.set(not playing.value),
-                color="primary",
-                disabled=not session.running,
-                classes=["ptce-play"],
-            )
-            solara.Button(tr(lang, "reset"), on_click=reset, classes=["ptce-reset"])
-        solara.SliderFloat(tr(lang, "speed"), value=speed, min=1.0, max=20.0, step=1.0)
-        month = session.month
-        text = (
-            tr(lang, "month", month=month, total=session.total)
-            if month
-            else tr(lang, "month_start")
-        )
-        if not session.running:
-            text += " — " + tr(lang, "finished")
-        solara.Text(text, classes=["ptce-month"])
 
 
 @solara.component
-def TerritoryPanel(session: Session, lang: Lang, tick: int) -> None:
+def RunBar(session: Session, state: PageState, tick: int) -> None:
+    """One month / play / pause / reset, speed, and where the run is — above the
+    territory, where a class looks (and outside the sidebar, whose redraw costs the
+    whole layout's)."""
+    lang = state.lang.value
+    playing = state.playing
+
+    def step() -> None:
+        session.step(1)
+        state.model_changed()
+
+    def reset() -> None:
+        playing.set(False)
+        session.reset()
+        state.model_changed()
+        state.inputs_changed()
+
+    month = session.month
+    text = tr(lang, "month", month=month, total=session.total) if month else tr(lang, "month_start")
+    if not session.running:
+        text += " — " + tr(lang, "finished")
+    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Button(
+            tr(lang, "step"),
+            on_click=step,
+            color="primary",
+            disabled=playing.value or not session.running,
+            classes=["ptce-step"],
+        )
+        solara.Button(
+            tr(lang, "pause") if playing.value else tr(lang, "play"),
+            on_click=lambda: playing.set(not playing.value),
+            color="primary",
+            disabled=not session.running,
+            classes=["ptce-play"],
+        )
+        solara.Button(tr(lang, "reset"), on_click=reset, classes=["ptce-reset"])
+        with solara.Div(style={"width": "260px"}):
+            solara.SliderFloat(tr(lang, "speed"), value=state.speed, min=1.0, max=20.0, step=1.0)
+        solara.Text(text, classes=["ptce-month"], style={"font-weight": "bold"})
+
+
+@solara.component
+def TerritoryPanel(session: Session, state: PageState, tick: int) -> None:
     """The territory picture, its legend and how to read it."""
+    lang = state.lang.value
     with session.lock:
         assert session.model is not None
         picture = territory.svg(session.model, lang)
     with solara.Card(tr(lang, "territory")):
         solara.HTML(tag="div", unsafe_innerHTML=picture, classes=["ptce-territory-box"])
-        with solara.Row(gap="10px", style={"flex-wrap": "wrap"}):
-            for colour, name in territory.legend(lang):
-                solara.HTML(
-                    tag="span", unsafe_innerHTML=f'<span style="color:{colour}">●</span> {name}'
-                )
+        legend = " ".join(
+            f'<span style="margin-right:10px"><span style="color:{c}">●</span> {escape(n)}</span>'
+            for c, n in territory.legend(lang)
+        )
+        solara.HTML(tag="div", unsafe_innerHTML=legend)
         solara.Text(tr(lang, "territory_help"), style={"font-size": "0.85em", "color": "#555"})
 
 
 @solara.component
-def SeriesPanel(session: Session, lang: Lang, tick: int) -> None:
+def SeriesPanel(session: Session, state: PageState, tick: int) -> None:
     """The time series, two charts a row."""
+    lang = state.lang.value
     with session.lock:
         assert session.model is not None
         svgs = views.series_svgs(session.model, lang)
@@ -172,57 +211,61 @@ def SeriesPanel(session: Session, lang: Lang, tick: int) -> None:
 
 
 @solara.component
-def PoleCards(session: Session, lang: Lang, tick: int) -> None:
-    """A card per living pole."""
+def PoleCards(session: Session, state: PageState, tick: int) -> None:
+    """A card per living pole (one HTML block: a month redraws one widget, not hundreds)."""
+    lang = state.lang.value
     with session.lock:
         assert session.model is not None
         cards = views.pole_cards(session.model, lang)
+    sep = " : " if lang == "fr" else ": "
+    blocks = []
+    for c in cards:
+        lines = "".join(f"<div>{escape(line)}</div>" for line in c.lines)
+        if c.income:
+            income = ", ".join(f"{escape(src)} {v} k€" for src, v in c.income)
+            lines += f"<div><b>{escape(tr(lang, 'card_income'))}</b>{sep}{income}</div>"
+        blocks.append(
+            f'<div class="ptce-pole-card" data-pole="{c.pole_id}" style="border:1px solid #ccc;'
+            "border-radius:6px;padding:8px 10px;margin:4px;min-width:240px;flex:1 1 260px;"
+            f'font-size:0.9em"><div style="font-weight:bold;font-size:1.1em">'
+            f"{escape(c.title)} · {escape(c.status)}</div>{lines}</div>"
+        )
+    body = "".join(blocks) or f"<div>{escape(tr(lang, 'no_pole'))}</div>"
     with solara.Card(tr(lang, "cards")):
-        if not cards:
-            solara.Text(tr(lang, "no_pole"))
-        with solara.ColumnsResponsive(default=12, medium=6, large=4):
-            for c in cards:
-                with solara.Card(f"{c.title} · {c.status}", classes=["ptce-pole-card"], margin=0):
-                    for line in c.lines:
-                        solara.Text(line, style={"display": "block", "font-size": "0.9em"})
-                    if c.income:
-                        solara.Text(
-                            tr(lang, "card_income") + " : "
-                            if lang == "fr"
-                            else tr(lang, "card_income") + ": ",
-                            style={"font-weight": "bold"},
-                        )
-                        solara.Text(
-                            ", ".join(f"{s} {v} k€" for s, v in c.income),
-                            style={"font-size": "0.9em"},
-                        )
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=body,
+            classes=["ptce-cards"],
+            style="display:flex;flex-wrap:wrap",
+        )
 
 
 @solara.component
-def Feed(session: Session, lang: Lang, tick: int) -> None:
-    """The newest events in plain language, newest first."""
+def Feed(session: Session, state: PageState, tick: int) -> None:
+    """The newest events in plain language, newest first (one HTML block)."""
+    lang = state.lang.value
     items = session.feed(lang)
-    with (
-        solara.Card(tr(lang, "feed")),
-        solara.Column(
-            gap="2px", style={"max-height": "420px", "overflow-y": "auto"}, classes=["ptce-feed"]
-        ),
-    ):
-        if not items:
-            solara.Text(tr(lang, "feed_empty"))
-        for it in items:
-            prefix = f"{tr(lang, 'months_axis')} {it.month + 1} · "
-            solara.Text(
-                prefix + it.text,
-                classes=["ptce-feed-line", f"ptce-{it.tone}"],
-                style={"color": TONE_COLOURS[it.tone], "font-size": "0.9em", "display": "block"},
-            )
+    lines = [
+        f'<div class="ptce-feed-line ptce-{it.tone}" style="color:{TONE_COLOURS[it.tone]};'
+        f'margin-bottom:3px">{escape(tr(lang, "months_axis"))} {it.month + 1} · '
+        f"{escape(it.text)}</div>"
+        for it in items
+    ]
+    body = "".join(lines) or escape(tr(lang, "feed_empty"))
+    with solara.Card(tr(lang, "feed")):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=body,
+            classes=["ptce-feed"],
+            style="max-height:420px;overflow-y:auto;font-size:0.9em",
+        )
 
 
 @solara.component
-def Interventions(session: Session, lang: Lang, tick: int, on_change: Callable[[], None]) -> None:
+def Interventions(session: Session, state: PageState, tick: int) -> None:
     """Buttons that act on the territory now: a leader leaves, a grant ends, the local
     authority stops its subsidy, a call for projects opens."""
+    lang = state.lang.value
     poles = session.living_poles()
     chosen, set_chosen = solara.use_state(None)
     message, set_message = solara.use_state("")
@@ -231,7 +274,7 @@ def Interventions(session: Session, lang: Lang, tick: int, on_change: Callable[[
     def act(kind: str, **options: Any) -> None:
         refusal = session.intervene(kind, **options)
         set_message(reason(lang, refusal) if refusal else tr(lang, "done"))
-        on_change()
+        state.model_changed()
 
     with solara.Card(tr(lang, "interventions"), subtitle=tr(lang, "interventions_help")):
         if poles:
