@@ -23,14 +23,22 @@ from ptce_sim.apps.web import territory, views
 from ptce_sim.apps.web.levers import defaults, mesa_model_params
 from ptce_sim.world.model import TerritoryModel
 from ptce_sim.world.parameters import Parameters
+from ptce_sim.world.scenario import Scenario
 
 
 class MesaTerritory(TerritoryModel):
     """``TerritoryModel`` as SolaraViz builds it: every argument a keyword with a default
-    (SolaraViz checks the signature and rejects a required or unnamed ``**params``)."""
+    (Mesa 3.3's SolaraViz checks the signature and rejects a required ``**params``).
+
+    Mesa 3.5's SolaraViz also passes ``scenario=`` (an instance of its own experimental
+    ``Scenario``) to a model that takes ``**kwargs``; ours is a scenario *file*, so that
+    one is dropped and the model keeps its baseline."""
 
     def __init__(self, seed: int = 0, **kwargs: Any) -> None:
-        super().__init__(None, seed=seed, **kwargs)
+        scenario = kwargs.pop("scenario", None)
+        if not isinstance(scenario, str | Scenario):
+            scenario = None  # Mesa's own scenario object, or none
+        super().__init__(scenario, seed=seed, **kwargs)
 
 
 def territory_component(model: TerritoryModel) -> Any:
