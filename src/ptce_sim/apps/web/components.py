@@ -176,8 +176,9 @@ def RunBar(session: Session, state: PageState, tick: int) -> None:
             classes=["ptce-play"],
         )
         solara.Button(tr(lang, "reset"), on_click=reset, classes=["ptce-reset"])
-        with solara.Div(style={"width": "260px"}):
-            solara.SliderFloat(tr(lang, "speed"), value=state.speed, min=1.0, max=20.0, step=1.0)
+        solara.Text(tr(lang, "speed"), style={"font-size": "0.9em"})
+        with solara.Div(style={"width": "180px"}):
+            solara.SliderFloat("", value=state.speed, min=1.0, max=20.0, step=1.0)
         solara.Text(text, classes=["ptce-month"], style={"font-weight": "bold"})
 
 

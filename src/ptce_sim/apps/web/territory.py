@@ -118,6 +118,7 @@ def svg(model: TerritoryModel, lang: Lang, width: int = 560) -> str:
                 f'<circle class="vacant" cx="{x:.2f}" cy="{y:.2f}" r="{radius[i] + 0.8:.2f}" '
                 'fill="none" stroke="#c00" stroke-width="0.25" stroke-dasharray="0.5 0.5"/>'
             )
+    placed: list[tuple[float, float]] = []  # label positions, kept apart
     for card in cards:
         if card.leader is not None:
             x, y = xy[card.leader[0]]
@@ -127,7 +128,7 @@ def svg(model: TerritoryModel, lang: Lang, width: int = 560) -> str:
             )
         if card.members:
             top = xy[card.members]
-            cx, cy = top[:, 0].mean(), max(top[:, 1].min() - 4.0, 3.0)
+            cx, cy = _free_spot(placed, top[:, 0].mean(), max(top[:, 1].min() - 4.0, 3.0))
             status = tr(lang, f"status_{int(card.status)}")
             stroke = STATUS_STYLE.get(card.status, ("#444", ""))[0]
             parts.append(
@@ -137,6 +138,14 @@ def svg(model: TerritoryModel, lang: Lang, width: int = 560) -> str:
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _free_spot(placed: list[tuple[float, float]], x: float, y: float) -> tuple[float, float]:
+    """(x, y) moved down until no label placed before sits on it; remembered."""
+    while any(abs(x - px) < 30 and abs(y - py) < 3.2 for px, py in placed):
+        y += 3.4
+    placed.append((x, y))
+    return x, y
 
 
 def _ties(model: TerritoryModel, xy: NDArray[np.float64]) -> str:
