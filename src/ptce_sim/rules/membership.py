@@ -22,8 +22,10 @@ members.
 
     rho_i - dues_i / c_P  <  a_i - alpha_i * H(i, pole) * V_0 / c_P           (dissatisfied)
 
-(value-driven members tolerate a lower return), or while it is *detached*: none of its
-persons in post has a trusted tie to a person of another member (``trusted_tie``). Persons
+(value-driven members tolerate a lower return), or, in a formal or vegetating pole, while
+it is *detached*: none of its persons in post has a trusted tie to a person of another
+member (``trusted_tie``). (An informal pole is its linked group already: it forms from
+links, and a member of it without links is held only by its return and values.) Persons
 carry the pole: when the persons who worked with the other members have left and their
 successors have not yet worked with them, the organisation has lost its reason of its own
 to be there, whatever its return — the field's "any change in the teams can destabilise

@@ -153,7 +153,8 @@ def membership(streams, t, P, orgs, trust, poles, tally):
                     h[r - lo],
                     tolerance,
                     dues_burden(dues, pp),
-                    linked_in_pole(o, flat[lo:hi], P, orgs, trust, pp.trust_threshold),
+                    (not paying_pole[a])
+                    or linked_in_pole(o, flat[lo:hi], P, orgs, trust, pp.trust_threshold),
                 )
     u_patience = rng.integers(pp.patience_min, pp.patience_max + 1, size=nmem)
     leave, paying = books(flat, offsets, paying_pole, unhappy, u_patience, P, poles)
