@@ -14,9 +14,16 @@ the command's own stderr:
   child included): on a machine shared with other work, the figure that load does not
   inflate as much as wall time.
 
+With ``--children``, it also times the compilation alone, as one child process
+(``warmup.compile_here``) and as the two children the commands start on two cores or
+more (``compile_here`` beside ``compile_part``), each on an empty cache, and reports the
+CPU seconds of each child: the first child's CPU time is the wait on two otherwise idle
+cores, whatever the machine's load while measuring.
+
 Usage::
 
-    python benchmarks/cold_start.py [--replicates 20] [--jobs -1] [--json results.json]
+    python benchmarks/cold_start.py [--replicates 20] [--jobs -1] [--children]
+                                    [--json results.json]
 
 On a loaded machine the figures grow with the load: note ``uptime`` beside them.
 """
@@ -84,11 +91,43 @@ def measure(args: list[str], cache: Path, workdir: Path) -> dict[str, Any]:
     }
 
 
+def compile_children(split: bool, root: Path) -> dict[str, Any]:
+    """CPU seconds of the compiling child(ren) on an empty cache (``os.wait4``)."""
+    cache = root / f"numba-children-{'split' if split else 'single'}"
+    cache.mkdir()
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
+
+    def child(function: str) -> subprocess.Popen[bytes]:
+        code = f"from ptce_sim.apps.warmup import {function} as f; f()"
+        return subprocess.Popen([sys.executable, "-c", code], env=env)
+
+    started = time.perf_counter()
+    first = child("compile_here")
+    second = child("compile_part") if split else None
+    _, _, usage = os.wait4(first.pid, 0)
+    first.returncode = 0  # reaped above
+    result: dict[str, Any] = {
+        "mode": "two children" if split else "one child",
+        "wall_s": round(time.perf_counter() - started, 1),
+        "first_child_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "load_average": os.getloadavg()[0],
+    }
+    if second is not None:
+        second.kill()
+        _, _, usage = os.wait4(second.pid, 0)
+        second.returncode = -9
+        result["second_child_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--replicates", type=int, default=20, help="compare's replicates")
     parser.add_argument("--jobs", type=int, default=-1)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--children", action="store_true", help="also time the compiling children alone"
+    )
     opts = parser.parse_args()
     commands = {
         "run": ["run"],
@@ -114,6 +153,15 @@ def main() -> None:
                     flush=True,
                 )
                 shutil.rmtree(work, ignore_errors=True)
+        for split in (False, True) if opts.children else ():
+            result = compile_children(split, root)
+            results.append(result)
+            print(
+                f"compiling with {result['mode']}: first child {result['first_child_cpu_s']} s "
+                f"of CPU ({result['wall_s']} s wall, load {result['load_average']:.1f})"
+                + (f", second child {result['second_child_cpu_s']} s" if split else ""),
+                flush=True,
+            )
     meta = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     if opts.json is not None:
         opts.json.write_text(json.dumps({"machine": meta, "results": results}, indent=2) + "\n")

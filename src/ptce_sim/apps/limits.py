@@ -19,9 +19,10 @@ from ptce_sim.base.errors import ConfigError
 MAX_RUNS = 5_000_000
 #: Most design points (each is a dict of values held in the driver).
 MAX_POINTS = 1_000_000
-#: Seconds one run of the default territory takes per simulated month, warm, on one
-#: core (benchmarks/run_speed.py targets 50 ms a run; twice that, to be safe).
-SECONDS_PER_MONTH = 0.0003
+#: CPU seconds per simulated month (warm start included) of one run of the default
+#: territory: experiments/morris_screening.toml's 4,560 runs of 300 months took 8.6
+#: minutes on two free cores through the sweep engine (0.23 s of CPU a run).
+SECONDS_PER_MONTH = 0.00075
 BYTES_PER_RUN = 250
 BYTES_PER_POINT = 1000
 

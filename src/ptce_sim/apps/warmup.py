@@ -183,14 +183,32 @@ def ensure_compiled(console: Console, interval: float = 30.0) -> float:
 
 def _child(function: str, stderr: Any) -> subprocess.Popen[bytes]:
     """A Python process running ``warmup.<function>()``, in its own session: Ctrl-C
-    reaches the command, which stops the child (no traceback of it)."""
+    reaches the command, which stops the child (no traceback of it). The child exits
+    if the command dies (a closed terminal, a kill): see :func:`exit_with_parent`."""
+    code = (
+        f"from ptce_sim.apps import warmup as w; w.exit_with_parent({os.getpid()}); w.{function}()"
+    )
     return subprocess.Popen(
-        [sys.executable, "-c", f"from ptce_sim.apps.warmup import {function} as f; f()"],
+        [sys.executable, "-c", code],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=stderr,
         start_new_session=True,
     )
+
+
+def exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """In a compiling child: a daemon thread that ends the process once ``parent`` is
+    gone (the child is reparented), so that a command killed without its cleanup (a
+    closed terminal, SIGKILL) does not leave compilers running for minutes."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _wait(child: subprocess.Popen[bytes], console: Console, started: float, every: float) -> None:
