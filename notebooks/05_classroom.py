@@ -134,7 +134,8 @@ display(poles_now(model))
 # ## Stage 3 — "The leader leaves"
 #
 # The person who leads the largest pole takes a job elsewhere. In the web view this is
-# the **leader leaves** button; here it is `model.intervene("leader_leaves", pole=…)`.
+# the button **This pole's leader leaves**; here it is
+# `model.intervene("leader_leaves", pole=…)`.
 #
 # *Ask the class first:* what will happen to the pole? Will it find a new leader? Will
 # members leave? Will the pole die?
@@ -164,7 +165,8 @@ else:
 # ## Stage 4 — "The local authority stops its subsidy"
 #
 # Budgets are tight; the local authority stops paying the pole's coordination team
-# (web view: **local authority stops its subsidy**).
+# (web view: **The local authority stops its subsidy**, which stops it for every pole;
+# here, for one pole).
 #
 # *Ask the class:* can the pole live on its members' dues? What will the cell do?
 
@@ -201,7 +203,7 @@ else:
 #
 # The State opens a national call for projects (*appel à projets*) for a year: poles
 # (and informal groups) can win a grant for their coordination team, for a few years
-# (web view: **call opens**).
+# (web view: **A call for projects opens (12 months)**).
 #
 # *Ask the class:* who will win? Will the grant save a fragile pole — and what happens
 # when it ends?
@@ -217,8 +219,8 @@ display(poles_now(model))
 
 # %% [markdown]
 # *Discuss:* `grant_won` and later `grant_ended`. A grant is time-limited: what did the
-# pole build with it? (If a pole still has grant months left, the web view's **grant
-# ends** button, or `model.intervene("end_grant", pole=…)`, ends it at once: try it.)
+# pole build with it? (If a pole still has grant months left, the web view's button
+# **This pole's grant ends**, or `model.intervene("end_grant", pole=…)`, ends it at once: try it.)
 
 # %% [markdown]
 # ## Stage 6 — What if we had done nothing?

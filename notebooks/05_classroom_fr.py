@@ -139,7 +139,8 @@ display(poles(model))
 # ## Étape 3 — « Le ou la leader s'en va »
 #
 # La personne qui anime le plus grand pôle part travailler ailleurs. Dans la vue web,
-# c'est le bouton **leader leaves** ; ici, `model.intervene("leader_leaves", pole=…)`.
+# c'est le bouton **Le leader de ce pôle part** ; ici,
+# `model.intervene("leader_leaves", pole=…)`.
 #
 # *Demandez d'abord à la classe :* qu'arrive-t-il au pôle ? Trouvera-t-il quelqu'un
 # pour reprendre ? Des membres vont-ils partir ? Le pôle va-t-il mourir ?
@@ -171,7 +172,8 @@ else:
 # ## Étape 4 — « La collectivité arrête sa subvention »
 #
 # Les budgets sont serrés ; la collectivité cesse de financer l'équipe d'animation du
-# pôle (vue web : **local authority stops its subsidy**).
+# pôle (vue web : **La collectivité arrête sa subvention**, qui l'arrête pour tous les
+# pôles ; ici, pour un seul).
 #
 # *Demandez à la classe :* le pôle peut-il vivre des cotisations de ses membres ? Que
 # va faire la cellule d'animation ?
@@ -210,7 +212,7 @@ else:
 #
 # L'État ouvre un appel à projets national pendant un an : les pôles (et les groupes
 # informels) peuvent obtenir une subvention de quelques années pour leur équipe
-# d'animation (vue web : **call opens**).
+# d'animation (vue web : **Un appel à projets s'ouvre (12 mois)**).
 #
 # *Demandez à la classe :* qui va être lauréat ? La subvention sauvera-t-elle un pôle
 # fragile — et que se passe-t-il quand elle s'arrête ?
@@ -227,7 +229,8 @@ display(poles(model))
 # %% [markdown]
 # *À discuter :* `grant_won`, puis plus tard `grant_ended`. Une subvention d'appel à
 # projets est limitée dans le temps : qu'est-ce que le pôle a construit avec ? (Si un
-# pôle a encore des mois de subvention, le bouton **grant ends** de la vue web, ou
+# pôle a encore des mois de subvention, le bouton **La subvention de ce pôle
+# s'arrête** de la vue web, ou
 # `model.intervene("end_grant", pole=…)`, l'arrête tout de suite : essayez.)
 
 # %% [markdown]
