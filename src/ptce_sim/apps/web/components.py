@@ -65,9 +65,12 @@ def LeverInput(lever: Lever, value: Any, lang: Lang, on_value: Callable[[str, An
     def set_value(v: Any) -> None:
         on_value(lever.key, v)
 
-    with (
-        solara.Tooltip(lever.help(lang)),
-        solara.Div(classes=["ptce-lever", f"ptce-lever-{lever.keyword}"]),
+    # The meaning as the browser's own tooltip (``title``): Vuetify's tooltip costs a
+    # widget update per lever at every redraw of the page.
+    with solara.v.Html(
+        tag="div",
+        class_=f"ptce-lever ptce-lever-{lever.keyword}",
+        attributes={"title": lever.help(lang)},
     ):
         if lever.widget == "checkbox":
             solara.Checkbox(label=label, value=bool(value), on_value=set_value)
