@@ -251,7 +251,7 @@ def Feed(session: Session, state: PageState, tick: int) -> None:
     items = session.feed(lang)
     lines = [
         f'<div class="ptce-feed-line ptce-{it.tone}" style="color:{TONE_COLOURS[it.tone]};'
-        f'margin-bottom:3px">{escape(tr(lang, "months_axis"))} {it.month + 1} · '
+        f'margin-bottom:3px">{escape(tr(lang, "month_prefix"))} {it.month + 1} · '
         f"{escape(it.text)}</div>"
         for it in items
     ]

@@ -149,6 +149,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "member_trust": ("entre membres d'un pôle formel", "between members of a formal pole"),
     "persons_departed": ("départs", "departures"),
     "months_axis": ("mois", "months"),
+    "month_prefix": ("mois", "month"),
     "years_axis": ("années après formalisation", "years after formalisation"),
     # compare mode
     "compare_intro": (
