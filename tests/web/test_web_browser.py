@@ -71,7 +71,7 @@ def server() -> Iterator[str]:
         env=env,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # the first start on a machine compiles the model
     while True:
         try:
             urllib.request.urlopen(url, timeout=2).close()
