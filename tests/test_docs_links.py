@@ -220,9 +220,7 @@ DESIGN_NOTES = re.compile(r"\b(?:PTCE|MODEL|ARCHITECTURE|TECH_NOTES)\.md\b|\bTEC
 #: Files known to still name something outside the repository, and why. Each entry is
 #: expected to go: remove it when the file is fixed (the test then reports XPASS).
 PENDING_OUTSIDE: dict[str, str] = {}
-PENDING_DESIGN_NOTES = {
-    "src/ptce_sim/apps/patterns.py": "docstring (owned by the apps branch)",
-}
+PENDING_DESIGN_NOTES: dict[str, str] = {}
 
 
 def _cases(pending: dict[str, str]) -> list:

@@ -98,11 +98,29 @@ def test_tolerance_factor_worked_example() -> None:
 def test_value_driven_members_tolerate_lower_returns() -> None:
     tol = membership.tolerance_factor(P)  # 10
     # alpha * H * tol = 0.8 * 1 * 10 = 8: 2 < 5 - 8 = -3 is false: content
-    assert not membership.dissatisfied(2.0, 5.0, 0.8, 1.0, tol)
+    assert not membership.dissatisfied(2.0, 5.0, 0.8, 1.0, tol, 0.0, True)
     # 0.1 * 1 * 10 = 1: 2 < 5 - 1 = 4: dissatisfied
-    assert membership.dissatisfied(2.0, 5.0, 0.1, 1.0, tol)
+    assert membership.dissatisfied(2.0, 5.0, 0.1, 1.0, tol, 0.0, True)
     # at the edge (rho = a - alpha H tol) a member is content
-    assert not membership.dissatisfied(4.0, 5.0, 0.1, 1.0, tol)
+    assert not membership.dissatisfied(4.0, 5.0, 0.1, 1.0, tol, 0.0, True)
+
+
+def test_dues_weigh_on_staying_per_unit_of_pole_time() -> None:
+    # c_P = 0.05 FTE: 0.1 wages of dues a month eat a return of 2 per FTE-month
+    assert membership.dues_burden(0.1, P) == pytest.approx(2.0)
+    assert membership.dues_burden(0.0, P) == 0.0
+    tol = membership.tolerance_factor(P)  # 10
+    # content without dues (4 >= 5 - 1), dissatisfied once the dues eat 2 (2 < 4)
+    assert not membership.dissatisfied(4.0, 5.0, 0.1, 1.0, tol, 0.0, True)
+    assert membership.dissatisfied(4.0, 5.0, 0.1, 1.0, tol, membership.dues_burden(0.1, P), True)
+
+
+def test_a_detached_member_is_dissatisfied_whatever_its_return() -> None:
+    """No trusted tie left to another member: the persons who carried the membership have
+    gone, so even a member with a high return and strong values counts as dissatisfied."""
+    tol = membership.tolerance_factor(P)
+    assert not membership.dissatisfied(9.0, 1.0, 0.9, 1.0, tol, 0.0, True)
+    assert membership.dissatisfied(9.0, 1.0, 0.9, 1.0, tol, 0.0, False)
 
 
 @given(r1=returns, r2=returns, a=returns, alpha=unit, h=unit)
@@ -110,8 +128,8 @@ def test_a_better_return_never_makes_a_member_dissatisfied(
     r1: float, r2: float, a: float, alpha: float, h: float
 ) -> None:
     lo, hi = sorted((r1, r2))
-    if membership.dissatisfied(hi, a, alpha, h, 10.0):
-        assert membership.dissatisfied(lo, a, alpha, h, 10.0)
+    if membership.dissatisfied(hi, a, alpha, h, 10.0, 0.0, True):
+        assert membership.dissatisfied(lo, a, alpha, h, 10.0, 0.0, True)
 
 
 @given(rho=returns, a=returns, a1=unit, a2=unit, h=unit)
@@ -119,8 +137,8 @@ def test_stronger_values_never_make_a_member_dissatisfied(
     rho: float, a: float, a1: float, a2: float, h: float
 ) -> None:
     lo, hi = sorted((a1, a2))
-    if membership.dissatisfied(rho, a, hi, h, 10.0):
-        assert membership.dissatisfied(rho, a, lo, h, 10.0)
+    if membership.dissatisfied(rho, a, hi, h, 10.0, 0.0, True):
+        assert membership.dissatisfied(rho, a, lo, h, 10.0, 0.0, True)
 
 
 def test_patience_exhausted_when_the_spell_reaches_it() -> None:

@@ -272,6 +272,7 @@ def _cases() -> list[tuple[str, Callable[..., object], tuple[object, ...], str]]
         ("trust", trust.personal_weight, (0.5,), "trust"),
         ("membership", membership.join_value, (6.0, 0.6, 0.8, 0.05, 5.0), "poles"),
         ("membership", membership.tolerance_factor, (), "poles"),
+        ("membership", membership.dues_burden, (0.05,), "poles"),
         ("membership", membership.consider_probability, (True,), "poles"),
         ("membership", membership.excluded_for_dues, (5,), "funding"),
         ("cell", cell.is_election_year, (60,), "funding"),

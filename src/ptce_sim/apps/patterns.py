@@ -1,6 +1,6 @@
 """The field's patterns and how far a set of runs is from them (pattern-oriented modelling).
 
-Each :class:`Pattern` names one figure of the field brief (``PTCE.md``), the per-run
+Each :class:`Pattern` names one figure of the field (``docs/field.md``), the per-run
 summary that measures it in the model (``world/summary.py``), a tolerance band and *why*
 that band: the figures come from one survey of 24 poles (2016, data for 2015), so a band
 reflects what that survey can tell apart, not a wish for a tight fit. ``docs/calibration.md``

@@ -20,9 +20,22 @@ members.
 
 **Leaving.** A member is *dissatisfied* while::
 
-    rho_i < a_i - alpha_i * H(i, pole) * V_0 / c_P                          (dissatisfied)
+    rho_i - dues_i / c_P  <  a_i - alpha_i * H(i, pole) * V_0 / c_P           (dissatisfied)
 
-(value-driven members tolerate a lower return). It leaves after ``patience`` (drawn in
+(value-driven members tolerate a lower return), or while it is *detached*: none of its
+persons in post has a trusted tie to a person of another member (``trusted_tie``). Persons
+carry the pole: when the persons who worked with the other members have left and their
+successors have not yet worked with them, the organisation has lost its reason of its own
+to be there, whatever its return — the field's "any change in the teams can destabilise
+the dynamic". A successor who works with the other members within the member's patience
+re-attaches it (pole co-members are favoured partners: ``cooperation.pole_weight``; the
+cell passes relations on at a departure: ``turnover.handover_animation``). The dues of a
+formal pole count against
+the return, per unit of the time given to the pole (dues_burden), as they do when the
+member decides to join: the field names the cost of animation among what weakens poles,
+and a member who would not join at these dues does not stay forever at them either. A
+dissatisfied member stops paying, so the burden is what it is asked to pay. It leaves after
+``patience`` (drawn in
 ``[patience_min, patience_max]`` when a spell starts) consecutive dissatisfied months; a
 dissatisfied member of a formal pole does not pay its dues, and with ``dues_exclusion``
 it is excluded after ``exclusion_months`` unpaid months.
@@ -66,12 +79,26 @@ def tolerance_factor(p: Any) -> float:
 
 
 @rule
+def dues_burden(monthly_dues: float, p: Any) -> float:
+    """``dues / c_P``: the return per FTE-month of pole time that a member's monthly dues
+    (wages; 0 in an informal pole) eat (``p``: ``[poles]``)."""
+    return monthly_dues / max(p.pole_time, 1e-9)
+
+
+@rule
 def dissatisfied(
-    perceived: float, aspiration: float, alpha: float, homophily: float, tolerance: float
+    perceived: float,
+    aspiration: float,
+    alpha: float,
+    homophily: float,
+    tolerance: float,
+    burden: float,
+    linked: bool,
 ) -> bool:
-    """A member is dissatisfied while ``rho < a - alpha * H * tolerance`` (``tolerance``:
-    :func:`tolerance_factor`)."""
-    return perceived < aspiration - alpha * homophily * tolerance
+    """A member is dissatisfied while ``rho - burden < a - alpha * H * tolerance``
+    (``tolerance``: :func:`tolerance_factor`; ``burden``: :func:`dues_burden`), or while
+    it is not ``linked`` (no trusted tie to another member: detached)."""
+    return (not linked) or perceived - burden < aspiration - alpha * homophily * tolerance
 
 
 @rule

@@ -48,7 +48,7 @@ class PoleParams:
     """Parameters of the pole lifecycle."""
 
     min_size: int = param(
-        8,
+        6,
         lo=2,
         hi=50,
         unit="organisations",
@@ -57,7 +57,7 @@ class PoleParams:
         source="calibrated",
     )
     trust_threshold: float = param(
-        0.6,
+        0.55,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -66,7 +66,7 @@ class PoleParams:
         source="calibrated",
     )
     core_size: int = param(
-        4,
+        6,
         lo=2,
         hi=50,
         unit="organisations",
@@ -75,6 +75,7 @@ class PoleParams:
             "n_core: smallest formal or vegetating pole; a legal body and a cell keep a "
             "hard core together below the size at which a group forms"
         ),
+        source="calibrated",
     )
     formal_size: int = param(
         8,
@@ -85,7 +86,7 @@ class PoleParams:
         doc="n_F: smallest pole that can formalise",
     )
     formal_trust: float = param(
-        0.4,
+        0.36,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -94,7 +95,7 @@ class PoleParams:
         source="calibrated",
     )
     formalisation_rate: float = param(
-        0.056,
+        0.029,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -223,7 +224,7 @@ class PoleParams:
         doc="iota_v: monthly loss of institutionalisation while vegetating",
     )
     join_consider: float = param(
-        0.04,
+        0.0079,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -232,7 +233,7 @@ class PoleParams:
         source="calibrated",
     )
     pole_time: float = param(
-        0.18,
+        0.17,
         lo=0.0,
         hi=1.0,
         unit="FTE",
@@ -241,7 +242,7 @@ class PoleParams:
         source="calibrated",
     )
     value_premium: float = param(
-        0.27,
+        0.46,
         lo=0.0,
         hi=4.0,
         unit="wages/month",
@@ -290,7 +291,7 @@ class PoleParams:
         doc="weight of a person's ties within the pole in being chosen as its next leader",
     )
     leader_recruit: float = param(
-        1.9,
+        1.3,
         lo=0.0,
         hi=20.0,
         unit="-",

@@ -76,7 +76,7 @@ class TrustParams:
         doc="chi_H: extra baseline trust per unit of value homophily",
     )
     history_weight: float = param(
-        0.29,
+        0.19,
         lo=0.0,
         hi=0.5,
         unit="-",
@@ -93,7 +93,7 @@ class TrustParams:
         doc="n_h: joint projects of two persons for 63% of their history's effect",
     )
     gain: float = param(
-        0.22,
+        0.1,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -111,7 +111,7 @@ class TrustParams:
         doc="eta_minus: share of trust lost after a failed joint project",
     )
     decay: float = param(
-        0.017,
+        0.033,
         lo=0.0,
         hi=0.5,
         unit="1/month",

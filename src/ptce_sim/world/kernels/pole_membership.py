@@ -15,6 +15,7 @@ from ptce_sim.base.domain import MAX_PERSONS, EventKind
 from ptce_sim.rules.membership import (
     consider_probability,
     dissatisfied,
+    dues_burden,
     excluded_for_dues,
     join_value,
     patience_exhausted,
@@ -78,6 +79,17 @@ def books(flat, offsets, paying_pole, unhappy, u_patience, P, poles):
 
 
 @njit(cache=True)
+def linked_in_pole(org, members, P, orgs, trust, threshold):
+    """Whether ``org`` has a trusted tie (``trusted_tie``) to another of ``members``."""
+    for j in members:
+        if j != org and trusted_tie(
+            pair_trust(org, j, P, orgs, trust), trust.tied[org, j], threshold
+        ):
+            return True
+    return False
+
+
+@njit(cache=True)
 def best_pole(org, alive, P, orgs, trust, poles, threshold):
     """The living pole (an index in ``alive``) where ``org`` has the most linked members
     (``trusted_tie``), first on ties; -1 if it has none."""
@@ -133,8 +145,15 @@ def membership(streams, t, P, orgs, trust, poles, tally):
             h = homophily_with(orgs.homophily, flat[lo:hi])
             for r in range(lo, hi):
                 o = flat[r]
+                dues = poles.dues[o] if paying_pole[a] else 0.0
                 unhappy[r] = dissatisfied(
-                    orgs.perceived[o], orgs.aspiration[o], orgs.alpha[o], h[r - lo], tolerance
+                    orgs.perceived[o],
+                    orgs.aspiration[o],
+                    orgs.alpha[o],
+                    h[r - lo],
+                    tolerance,
+                    dues_burden(dues, pp),
+                    linked_in_pole(o, flat[lo:hi], P, orgs, trust, pp.trust_threshold),
                 )
     u_patience = rng.integers(pp.patience_min, pp.patience_max + 1, size=nmem)
     leave, paying = books(flat, offsets, paying_pole, unhappy, u_patience, P, poles)
