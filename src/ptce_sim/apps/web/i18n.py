@@ -20,7 +20,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Pôles territoriaux de coopération — simulateur",
         "Territorial cooperation poles — simulator",
     ),
-    "language": ("Language: English", "Langue : français"),
     "tab_territory": ("Territoire", "Territory"),
     "tab_compare": ("Comparer deux politiques", "Compare two policies"),
     "controls": ("Commandes", "Controls"),
@@ -48,11 +47,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "month": ("Mois {month} sur {total}", "Month {month} of {total}"),
     "month_start": ("Début : aucun mois simulé", "Start: no month simulated yet"),
     "finished": ("Fin de la simulation", "End of the run"),
-    "warming": (
-        "Préparation du modèle (compilation, une fois)…",
-        "Preparing the model (compiling, once)…",
-    ),
-    "ready": ("Modèle prêt.", "Model ready."),
     "territory": ("Le territoire", "The territory"),
     "territory_help": (
         "Chaque disque est une organisation (couleur : type ; taille : salariés). "
@@ -176,7 +170,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "public_spent": ("argent public dépensé (k€)", "public money spent (k€)"),
     "same_policy": ("Choisissez deux politiques différentes.", "Pick two different policies."),
     "compare_failed": ("La comparaison a échoué : {error}", "The comparison failed: {error}"),
-    "legend_kinds": ("Types d'organisation", "Kinds of organisation"),
 }
 
 
