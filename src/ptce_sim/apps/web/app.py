@@ -1,7 +1,7 @@
 """The page of ``ptce-sim web``: the territory and the comparison of two policies.
 
 Why this shape: a policy maker or a class sees the territory, its curves, its poles and
-what just happened on one screen; the controls and levers sit in the sidebar; the
+what just happened on one screen; the inputs and levers sit in a left column; the
 comparison of two policies, which takes tens of seconds, has its own tab and runs in the
 background. Everything a session changes lives in that session's :class:`Session`
 (``solara.use_memo`` per page instance), so concurrent visitors never share a model.
@@ -47,8 +47,8 @@ def play_loop(session: Session, state: PageState, cancel: threading.Event) -> No
 @solara.component
 def TerritoryPage(session: Session, state: PageState) -> None:
     """The run's controls and the territory's panels, redrawn after each change of the
-    model (``state.tick``); the sidebar is drawn by :func:`Page`, which never redraws
-    on a month."""
+    model (``state.tick``); the inputs' column is drawn by :func:`Page`, which never
+    redraws on a month."""
     tick = state.tick.value
     RunBar(session, state, tick)
     with solara.Columns([3, 2]):

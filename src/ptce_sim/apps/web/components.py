@@ -119,7 +119,7 @@ def Levers(session: Session, state: PageState) -> None:
 
 @solara.component
 def Inputs(session: Session, state: PageState) -> None:
-    """Scenario and seed (sidebar; they apply at the next reset, as the levers do)."""
+    """Scenario and seed (left column; they apply at the next reset, as the levers do)."""
     lang = state.lang.value
     state.config.value  # noqa: B018  (redraw when the inputs change)
 
@@ -144,8 +144,8 @@ def Inputs(session: Session, state: PageState) -> None:
 @solara.component
 def RunBar(session: Session, state: PageState, tick: int) -> None:
     """One month / play / pause / reset, speed, and where the run is — above the
-    territory, where a class looks (and outside the sidebar, whose redraw costs the
-    whole layout's)."""
+    territory, where a class looks (and apart from the inputs, which a month does not
+    redraw)."""
     lang = state.lang.value
     playing = state.playing
 
