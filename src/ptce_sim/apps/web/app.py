@@ -65,7 +65,7 @@ def Page() -> None:
     """The whole page (Solara's entry point)."""
     lang = solara.use_reactive(DEFAULT_LANG)
     session = solara.use_memo(Session, [])
-    # Plain reactives made once (``use_reactive`` would redraw the whole page, sidebar
+    # Plain reactives made once (``use_reactive`` would redraw the whole page, inputs
     # included, at every month): each panel subscribes to what it reads.
     state = solara.use_memo(
         lambda: PageState(

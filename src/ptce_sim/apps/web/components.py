@@ -41,7 +41,7 @@ class PageState:
     arguments change. Passing this object (never a fresh closure or a counter) lets each
     panel redraw on its own signal: ``tick`` when the model changed (a month, an
     intervention, a reset), ``config`` when the inputs did (levers, scenario, seed) —
-    so a month does not rebuild the sidebar's two dozen levers.
+    so a month does not rebuild the two dozen levers.
     """
 
     lang: solara.Reactive[Lang]
