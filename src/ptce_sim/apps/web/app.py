@@ -27,7 +27,7 @@ from ptce_sim.apps.web.components import (
     TerritoryPanel,
 )
 from ptce_sim.apps.web.i18n import DEFAULT_LANG, tr
-from ptce_sim.apps.web.session import Session
+from ptce_sim.apps.web.session import Session, is_warm, warm_up
 
 
 def play_loop(session: Session, state: PageState, cancel: threading.Event) -> None:
@@ -62,7 +62,31 @@ def TerritoryPage(session: Session, state: PageState) -> None:
 
 @solara.component
 def Page() -> None:
-    """The whole page (Solara's entry point)."""
+    """Solara's entry point: the page, once the model is ready.
+
+    ``ptce-sim web`` prepares the model before it serves; a server started otherwise
+    (``solara run ptce_sim.apps.web.app``) may get its first visitor before the model's
+    compiled month is loaded, which can take minutes the first time on a machine: that
+    visitor sees a message saying so rather than a blank page."""
+    ready = solara.use_reactive(is_warm())
+
+    def prepare(cancel: threading.Event) -> None:
+        if not ready.value:
+            warm_up()
+            ready.set(True)
+
+    solara.use_thread(prepare, dependencies=[], intrusive_cancel=False)
+    if not ready.value:
+        with solara.Column(align="center", style={"margin-top": "120px"}):
+            solara.v.ProgressCircular(indeterminate=True, size=60)
+            solara.Text(f"{tr('fr', 'warming')} / {tr('en', 'warming')}", classes=["ptce-warming"])
+        return
+    App()
+
+
+@solara.component
+def App() -> None:
+    """The whole page."""
     lang = solara.use_reactive(DEFAULT_LANG)
     session = solara.use_memo(Session, [])
     # Plain reactives made once (``use_reactive`` would redraw the whole page, inputs

@@ -20,6 +20,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Pôles territoriaux de coopération — simulateur",
         "Territorial cooperation poles — simulator",
     ),
+    "warming": (
+        "Préparation du modèle (la première fois sur cette machine : quelques minutes)…",
+        "Preparing the model (the first time on this machine: a few minutes)…",
+    ),
     "tab_territory": ("Territoire", "Territory"),
     "tab_compare": ("Comparer deux politiques", "Compare two policies"),
     "controls": ("Commandes", "Controls"),
