@@ -23,6 +23,14 @@ from ptce_sim.world.events import Event  # noqa: E402
 from ptce_sim.world.model import TerritoryModel  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _warm() -> None:
+    """The model is ready before the page renders (as ``ptce-sim web`` makes sure)."""
+    from ptce_sim.apps.web.session import warm_up
+
+    warm_up()
+
+
 def render_page():
     """The page in an app layout (the sidebar renders only there), and its session."""
     _, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
@@ -115,9 +123,29 @@ def test_the_language_toggle_switches_labels_and_feed():
     assert rc.find(v.Btn, children=["One month"]).widgets
     assert not rc.find(v.Btn, children=["Un mois"]).widgets
     assert month_text(rc) == "Month 1 of 240"
-    assert "months 1" in feed_text(rc)  # feed lines are English too
+    assert "month 1 · " in feed_text(rc)  # feed lines are English too
     toggle.v_model = 0
     assert rc.find(v.Btn, children=["Un mois"]).widgets
+
+
+def test_a_cold_start_shows_a_message_then_the_page(monkeypatch: pytest.MonkeyPatch):
+    import time
+
+    from ptce_sim.apps.web import app
+
+    release = threading.Event()
+    monkeypatch.setattr(app, "is_warm", lambda: False)
+    monkeypatch.setattr(app, "warm_up", lambda: release.wait(30))
+    rc = render_page()
+    assert with_class(rc, "ptce-warming")
+    assert not rc.find(v.Btn, children=["Un mois"]).widgets
+    release.set()
+    for _ in range(100):
+        if rc.find(v.Btn, children=["Un mois"]).widgets:
+            break
+        time.sleep(0.05)
+    assert rc.find(v.Btn, children=["Un mois"]).widgets
+    assert not with_class(rc, "ptce-warming")
 
 
 def test_two_pages_have_two_models():
@@ -191,9 +219,7 @@ def test_every_text_exists_in_both_languages():
 def test_every_notable_event_reads_as_a_sentence(lang):
     model = TerritoryModel(seed=0)
     events = [
-        Event(3, k.name.lower(), 1, 0, 0, -1, 0, 4.0)
-        for k in EventKind
-        if k not in (EventKind.ARRIVAL, EventKind.POLE_JOINED, EventKind.POLE_LEFT)
+        Event(3, k.name.lower(), 1, 0, 0, -1, 0, 4.0) for k in EventKind if k != EventKind.ARRIVAL
     ]
     items = feed.describe(events, model, lang)
     assert len(items) >= len(events) - 3  # project events are summed up in one line

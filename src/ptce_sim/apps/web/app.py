@@ -1,7 +1,7 @@
 """The page of ``ptce-sim web``: the territory and the comparison of two policies.
 
 Why this shape: a policy maker or a class sees the territory, its curves, its poles and
-what just happened on one screen; the controls and levers sit in the sidebar; the
+what just happened on one screen; the inputs and levers sit in a left column; the
 comparison of two policies, which takes tens of seconds, has its own tab and runs in the
 background. Everything a session changes lives in that session's :class:`Session`
 (``solara.use_memo`` per page instance), so concurrent visitors never share a model.
@@ -27,7 +27,7 @@ from ptce_sim.apps.web.components import (
     TerritoryPanel,
 )
 from ptce_sim.apps.web.i18n import DEFAULT_LANG, tr
-from ptce_sim.apps.web.session import Session
+from ptce_sim.apps.web.session import Session, is_warm, warm_up
 
 
 def play_loop(session: Session, state: PageState, cancel: threading.Event) -> None:
@@ -47,8 +47,8 @@ def play_loop(session: Session, state: PageState, cancel: threading.Event) -> No
 @solara.component
 def TerritoryPage(session: Session, state: PageState) -> None:
     """The run's controls and the territory's panels, redrawn after each change of the
-    model (``state.tick``); the sidebar is drawn by :func:`Page`, which never redraws
-    on a month."""
+    model (``state.tick``); the inputs' column is drawn by :func:`Page`, which never
+    redraws on a month."""
     tick = state.tick.value
     RunBar(session, state, tick)
     with solara.Columns([3, 2]):
@@ -62,10 +62,34 @@ def TerritoryPage(session: Session, state: PageState) -> None:
 
 @solara.component
 def Page() -> None:
-    """The whole page (Solara's entry point)."""
+    """Solara's entry point: the page, once the model is ready.
+
+    ``ptce-sim web`` prepares the model before it serves; a server started otherwise
+    (``solara run ptce_sim.apps.web.app``) may get its first visitor before the model's
+    compiled month is loaded, which can take minutes the first time on a machine: that
+    visitor sees a message saying so rather than a blank page."""
+    ready = solara.use_reactive(is_warm())
+
+    def prepare(cancel: threading.Event) -> None:
+        if not ready.value:
+            warm_up()
+            ready.set(True)
+
+    solara.use_thread(prepare, dependencies=[], intrusive_cancel=False)
+    if not ready.value:
+        with solara.Column(align="center", style={"margin-top": "120px"}):
+            solara.v.ProgressCircular(indeterminate=True, size=60)
+            solara.Text(f"{tr('fr', 'warming')} / {tr('en', 'warming')}", classes=["ptce-warming"])
+        return
+    App()
+
+
+@solara.component
+def App() -> None:
+    """The whole page."""
     lang = solara.use_reactive(DEFAULT_LANG)
     session = solara.use_memo(Session, [])
-    # Plain reactives made once (``use_reactive`` would redraw the whole page, sidebar
+    # Plain reactives made once (``use_reactive`` would redraw the whole page, inputs
     # included, at every month): each panel subscribes to what it reads.
     state = solara.use_memo(
         lambda: PageState(
@@ -91,18 +115,21 @@ def Page() -> None:
     solara.Title(tr(lang.value, "title"))
     with solara.AppBar():
         solara.AppBarTitle(tr(lang.value, "title"))
-    with solara.Sidebar():
-        # First in the sidebar, where a class sees it (and a test finds it).
-        solara.ToggleButtonsSingle(
-            value="English" if lang.value == "en" else "Français",
-            values=["Français", "English"],
-            on_value=choose_lang,
-            classes=["ptce-lang"],
-        )
-        Inputs(session, state)
-        Levers(session, state)
-    with solara.lab.Tabs():
-        with solara.lab.Tab(tr(lang.value, "tab_territory")):
-            TerritoryPage(session, state)
-        with solara.lab.Tab(tr(lang.value, "tab_compare")):
-            ComparePanel(lang.value)
+    # The inputs in a left column rather than Solara's sidebar: a sidebar's content is
+    # re-reconciled at every redraw of the page (measured: 60-80 ms a month for the two
+    # dozen levers), a column's only when it changes.
+    with solara.Columns([1, 3], style={"align-items": "start"}):
+        with solara.Column(classes=["ptce-inputs"]):
+            solara.ToggleButtonsSingle(
+                value="English" if lang.value == "en" else "Français",
+                values=["Français", "English"],
+                on_value=choose_lang,
+                classes=["ptce-lang"],
+            )
+            Inputs(session, state)
+            Levers(session, state)
+        with solara.lab.Tabs():
+            with solara.lab.Tab(tr(lang.value, "tab_territory")):
+                TerritoryPage(session, state)
+            with solara.lab.Tab(tr(lang.value, "tab_compare")):
+                ComparePanel(lang.value)

@@ -41,7 +41,7 @@ class PageState:
     arguments change. Passing this object (never a fresh closure or a counter) lets each
     panel redraw on its own signal: ``tick`` when the model changed (a month, an
     intervention, a reset), ``config`` when the inputs did (levers, scenario, seed) —
-    so a month does not rebuild the sidebar's two dozen levers.
+    so a month does not rebuild the two dozen levers.
     """
 
     lang: solara.Reactive[Lang]
@@ -65,9 +65,12 @@ def LeverInput(lever: Lever, value: Any, lang: Lang, on_value: Callable[[str, An
     def set_value(v: Any) -> None:
         on_value(lever.key, v)
 
-    with (
-        solara.Tooltip(lever.help(lang)),
-        solara.Div(classes=["ptce-lever", f"ptce-lever-{lever.keyword}"]),
+    # The meaning as the browser's own tooltip (``title``): Vuetify's tooltip costs a
+    # widget update per lever at every redraw of the page.
+    with solara.v.Html(
+        tag="div",
+        class_=f"ptce-lever ptce-lever-{lever.keyword}",
+        attributes={"title": lever.help(lang)},
     ):
         if lever.widget == "checkbox":
             solara.Checkbox(label=label, value=bool(value), on_value=set_value)
@@ -116,7 +119,7 @@ def Levers(session: Session, state: PageState) -> None:
 
 @solara.component
 def Inputs(session: Session, state: PageState) -> None:
-    """Scenario and seed (sidebar; they apply at the next reset, as the levers do)."""
+    """Scenario and seed (left column; they apply at the next reset, as the levers do)."""
     lang = state.lang.value
     state.config.value  # noqa: B018  (redraw when the inputs change)
 
@@ -141,8 +144,8 @@ def Inputs(session: Session, state: PageState) -> None:
 @solara.component
 def RunBar(session: Session, state: PageState, tick: int) -> None:
     """One month / play / pause / reset, speed, and where the run is — above the
-    territory, where a class looks (and outside the sidebar, whose redraw costs the
-    whole layout's)."""
+    territory, where a class looks (and apart from the inputs, which a month does not
+    redraw)."""
     lang = state.lang.value
     playing = state.playing
 
@@ -248,7 +251,7 @@ def Feed(session: Session, state: PageState, tick: int) -> None:
     items = session.feed(lang)
     lines = [
         f'<div class="ptce-feed-line ptce-{it.tone}" style="color:{TONE_COLOURS[it.tone]};'
-        f'margin-bottom:3px">{escape(tr(lang, "months_axis"))} {it.month + 1} · '
+        f'margin-bottom:3px">{escape(tr(lang, "month_prefix"))} {it.month + 1} · '
         f"{escape(it.text)}</div>"
         for it in items
     ]

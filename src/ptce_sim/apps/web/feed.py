@@ -163,6 +163,7 @@ def _month_lines(month: int, evs: list[Event], model: TerritoryModel, lang: Lang
                 "in the organisations this month."
             )
         out.append(FeedItem(month, text, "info"))
+    out.extend(_membership_lines(month, evs, model, lang))
     started = sum(e.kind == "project_started" for e in evs)
     done = [e for e in evs if e.kind == "project_completed"]
     if started or done:
@@ -179,6 +180,36 @@ def _month_lines(month: int, evs: list[Event], model: TerritoryModel, lang: Lang
         line = _notable(e, model, lang)
         if line is not None:
             out.append(FeedItem(month, *line))
+    return out
+
+
+def _membership_lines(
+    month: int, evs: list[Event], model: TerritoryModel, lang: Lang
+) -> list[FeedItem]:
+    """Organisations leaving a pole (a line each, a few a month), joins summed up."""
+    fr = lang == "fr"
+    out = []
+    left = [e for e in evs if e.kind == "pole_left"]
+    for e in left[:MAX_DEPARTURE_LINES]:
+        who, pole = org_name(model, e.org, lang), _pole(lang, e.pole)
+        if e.code == 1:
+            why = " (cotisations impayées)" if fr else " (unpaid dues)"
+        else:
+            why = " (plus assez d'intérêt)" if fr else " (no longer worth it)"
+        text = f"{who} quitte {pole}{why}." if fr else f"{who} leaves {pole}{why}."
+        out.append(FeedItem(month, _cap(text), "bad"))
+    if len(left) > MAX_DEPARTURE_LINES:
+        n = len(left) - MAX_DEPARTURE_LINES
+        text = f"{n} autre(s) départ(s) de pôles." if fr else f"{n} other(s) left a pole."
+        out.append(FeedItem(month, text, "bad"))
+    joined = sum(e.kind == "pole_joined" for e in evs)
+    if joined:
+        text = (
+            f"{joined} organisation(s) rejoignent un pôle."
+            if fr
+            else f"{joined} organisation(s) join a pole."
+        )
+        out.append(FeedItem(month, text, "good"))
     return out
 
 

@@ -20,7 +20,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Pôles territoriaux de coopération — simulateur",
         "Territorial cooperation poles — simulator",
     ),
-    "language": ("Language: English", "Langue : français"),
+    "warming": (
+        "Préparation du modèle (la première fois sur cette machine : quelques minutes)…",
+        "Preparing the model (the first time on this machine: a few minutes)…",
+    ),
     "tab_territory": ("Territoire", "Territory"),
     "tab_compare": ("Comparer deux politiques", "Compare two policies"),
     "controls": ("Commandes", "Controls"),
@@ -48,11 +51,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "month": ("Mois {month} sur {total}", "Month {month} of {total}"),
     "month_start": ("Début : aucun mois simulé", "Start: no month simulated yet"),
     "finished": ("Fin de la simulation", "End of the run"),
-    "warming": (
-        "Préparation du modèle (compilation, une fois)…",
-        "Preparing the model (compiling, once)…",
-    ),
-    "ready": ("Modèle prêt.", "Model ready."),
     "territory": ("Le territoire", "The territory"),
     "territory_help": (
         "Chaque disque est une organisation (couleur : type ; taille : salariés). "
@@ -149,6 +147,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "member_trust": ("entre membres d'un pôle formel", "between members of a formal pole"),
     "persons_departed": ("départs", "departures"),
     "months_axis": ("mois", "months"),
+    "month_prefix": ("mois", "month"),
     "years_axis": ("années après formalisation", "years after formalisation"),
     # compare mode
     "compare_intro": (
@@ -175,7 +174,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "public_spent": ("argent public dépensé (k€)", "public money spent (k€)"),
     "same_policy": ("Choisissez deux politiques différentes.", "Pick two different policies."),
     "compare_failed": ("La comparaison a échoué : {error}", "The comparison failed: {error}"),
-    "legend_kinds": ("Types d'organisation", "Kinds of organisation"),
 }
 
 

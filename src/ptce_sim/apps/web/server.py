@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-import time
 
 from ptce_sim.apps.web import assets
 
@@ -40,11 +39,9 @@ def configure_environment() -> str | None:
 
 def warm_up() -> float:
     """Build a territory and simulate a month (loads the compiled kernels); seconds taken."""
-    started = time.perf_counter()
-    from ptce_sim.world.model import TerritoryModel
+    from ptce_sim.apps.web.session import warm_up as warm
 
-    TerritoryModel(seed=0).step()
-    return time.perf_counter() - started
+    return warm()
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765) -> None:

@@ -10,6 +10,7 @@ serialises stepping (the play loop runs in a thread) with reading the views.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,23 @@ DEFAULT_SCENARIO = "baseline"
 FEED_LINES = 60
 #: Months of events described for the feed at each redraw.
 FEED_MONTHS = 12
+
+
+_WARM = threading.Event()  # set once this process has built and stepped a territory
+
+
+def warm_up() -> float:
+    """Build a territory and simulate a month, which loads (or, the first time on a
+    machine, compiles) the model's compiled month; returns the seconds it took."""
+    started = time.perf_counter()
+    TerritoryModel(seed=0).step()
+    _WARM.set()
+    return time.perf_counter() - started
+
+
+def is_warm() -> bool:
+    """This process has already run :func:`warm_up` (or built a session)."""
+    return _WARM.is_set()
 
 
 def scenario_names() -> list[str]:
@@ -99,6 +117,7 @@ class Session:
         """A new model from the scenario, the seed and the levers (Mesa's keyword way)."""
         with self.lock:
             self.model = TerritoryModel(self.scenario, seed=self.seed, **self.keywords())
+            _WARM.set()
             self.applied = dict(self.values)
             self.events = []
 

@@ -133,7 +133,8 @@ def svg(model: TerritoryModel, lang: Lang, width: int = 560) -> str:
             stroke = STATUS_STYLE.get(card.status, ("#444", ""))[0]
             parts.append(
                 f'<text class="pole-label" x="{cx:.1f}" y="{cy:.1f}" font-size="2.6" '
-                f'text-anchor="middle" fill="{stroke}" font-weight="bold">'
+                f'text-anchor="middle" fill="{stroke}" font-weight="bold" '
+                'paint-order="stroke" stroke="#fff" stroke-width="0.7">'
                 f"{pole_name(card.pole_id)} · {status}</text>"
             )
     parts.append("</svg>")
