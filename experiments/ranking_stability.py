@@ -9,8 +9,8 @@ Why: the calibration picks one point, but several points pass every pattern (the
 policies ranked differently at points the field cannot tell apart, a ranking from the
 committed defaults would be an artefact of the choice. This script reruns
 ``ptce-sim compare`` (the shipped funding policies, paired seeds) at every accepted
-point of ``DIR/confirm_points.csv`` (those within distance 1), then measures how much the rankings agree
-(Kendall's tau between every two points, for each output).
+point of ``DIR/confirm_points.csv`` (those within distance 1), then measures how much
+the rankings agree (Kendall's tau between every two points, for each output).
 
 Outputs, in ``--out`` (default ``DIR/ranking``): one ``compare`` folder per point
 (resumable: a finished point is not rerun), ``ranking.csv`` (policy, point, output,
