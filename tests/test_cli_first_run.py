@@ -120,3 +120,56 @@ def test_validate_states_the_cost(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 )
 def test_safe_names(name: str, safe: str) -> None:
     assert outdir.safe_name(name) == safe
+
+
+# -- the second compiling child follows the month's calls --------------------------------------
+def _calls(tree: object, names: set[str], first_arg_is_kernel: bool) -> dict[str, list[str]]:
+    """Kernel name -> argument sources, from ``kernel(args)`` or ``build(kernel, args)``."""
+    import ast
+
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(tree):  # type: ignore[arg-type]
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            continue
+        args = [ast.unparse(a) for a in node.args]
+        if first_arg_is_kernel and node.func.id == "build" and args and args[0] in names:
+            found[args[0]] = args[1:]
+        elif not first_arg_is_kernel and node.func.id in names:
+            found[node.func.id] = args
+    return found
+
+
+def test_the_second_child_compiles_what_the_month_calls() -> None:
+    """``warmup.compile_part`` types each kernel as ``kernels/month.py`` calls it: if the
+    month's calls change, this fails (instead of the second child silently compiling
+    versions nobody uses, which would only make the first run slower)."""
+    import ast
+    import inspect
+
+    from ptce_sim.world.kernels import month
+
+    kernels = {"complete", "credit_completed", "membership", "lifecycle", "budget", "report"}
+    in_month = _calls(ast.parse(inspect.getsource(month)), kernels, False)
+    in_warmup = _calls(ast.parse(inspect.getsource(warmup.compile_part)), kernels, True)
+    alias = {
+        "call_window": "window",
+        "joint_revenue": "joint",
+        "revenue_row": "row",
+        "n_kinds": "len(D.kind_propensity)",
+    }
+    assert set(in_warmup) == kernels
+    for name in kernels:
+        assert [alias.get(a, a) for a in in_month[name]] == in_warmup[name], name
+
+
+def test_the_second_child_unpacks_the_month_s_arguments_in_order() -> None:
+    import inspect
+
+    from ptce_sim.world.kernels.month import month
+
+    params = list(inspect.signature(getattr(month, "py_func", month)).parameters)
+    source = inspect.getsource(warmup.compile_part)
+    unpacked = source.split("= captured[0]")[0].rsplit("\n", 1)[1].strip()
+    names = [n.strip() for n in unpacked.split(",")]
+    alias = {"call_window": "window"}
+    assert [alias.get(p, p) for p in params] == names

@@ -55,7 +55,7 @@ def sensitivity_command(
     from ptce_sim.apps.cli_sweep import start_compiled
     from ptce_sim.apps.outdir import fs_error
     from ptce_sim.apps.progress import LazyProgress
-    from ptce_sim.apps.sensitivity.spec import load_experiment
+    from ptce_sim.apps.sensitivity.spec import load_experiment, partial_dir
 
     console = Console(stderr=True)
     try:
@@ -63,6 +63,12 @@ def sensitivity_command(
         check_engine(jobs, backend, scheduler)
         exp = load_experiment(experiment)
         out = output_folder(out, resume, exp.name)
+        if partial_dir(out).exists() and not resume:  # said before the work is announced
+            raise ConfigError(
+                f"an interrupted study exists in {partial_dir(out)}; add --resume to "
+                "continue it, or delete that folder",
+                str(out),
+            )
     except ConfigError as err:
         fail(err)
     say(console, f"sensitivity {exp.path}: {exp.method}, {len(exp.factors)} factors -> {out}/")

@@ -265,6 +265,12 @@ def check_design(exp: Experiment) -> int:
     return len(design.points)
 
 
+def partial_dir(out: Path) -> Path:
+    """Where a study is built before the final rename (and where ``--resume`` looks).
+    Here, not in ``study.py``: the command checks it before importing the analysis."""
+    return out.parent / f".{out.name}.partial"
+
+
 def find(ref: str) -> Path:
     """A study file: a path, or a name in ``./experiments`` or the shipped experiments
     (as ``ptce-sim sweep`` finds experiments)."""

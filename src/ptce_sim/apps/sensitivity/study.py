@@ -44,7 +44,10 @@ from ptce_sim.apps.sensitivity import analysis, pooled, report
 from ptce_sim.apps.sensitivity import noise as noise_effects
 from ptce_sim.apps.sensitivity.design import Design, make_design
 from ptce_sim.apps.sensitivity.runner import SWEEP, Progress, RunPoints, run_points
-from ptce_sim.apps.sensitivity.spec import Experiment
+from ptce_sim.apps.sensitivity.spec import (
+    Experiment,
+    partial_dir,
+)
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.base.params import flat_dict
 from ptce_sim.world.run import check_out_dir
@@ -60,11 +63,6 @@ class StudyResult:
     indices: pd.DataFrame
     convergence: pd.DataFrame
     noise: pd.DataFrame
-
-
-def partial_dir(out: Path) -> Path:
-    """Where a study is built before the final rename (and where ``--resume`` looks)."""
-    return out.parent / f".{out.name}.partial"
 
 
 def fingerprint(exp: Experiment) -> dict[str, Any]:
