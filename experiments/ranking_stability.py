@@ -49,9 +49,16 @@ def accepted_points(calibration: Path) -> pd.DataFrame:
     return table[table["distance"] <= 1.0].reset_index(drop=True)
 
 
+#: Levers the policy scenarios set themselves: a point's calibrated value of one would
+#: override every policy's own (``--set`` applies after a scenario is resolved), so that
+#: ``no_support`` would receive the baseline's local subsidy.
+POLICY_LEVERS = {"funding.la_subsidy"}
+
+
 def parameter_columns(table: pd.DataFrame) -> list[str]:
-    """The dotted parameter names among a points table's columns."""
-    return [c for c in table.columns if "." in c]
+    """The dotted parameter names among a points table's columns, policy levers excluded:
+    across points only the uncertainties vary, each policy keeps its own levers."""
+    return [c for c in table.columns if "." in c and c not in POLICY_LEVERS]
 
 
 def run_point(
