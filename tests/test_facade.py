@@ -303,8 +303,11 @@ NEEDED = (
 )
 
 
+RECORDED_MONTHS = 150
+
+
 def _record(seed: int) -> Recorded:
-    model = TerritoryModel("historical", seed=seed, territory_n_orgs=50, run_steps=120)
+    model = TerritoryModel("historical", seed=seed, territory_n_orgs=50, run_steps=RECORDED_MONTHS)
     assert len(model.events) == 0  # the warm start's events are not observed
     events, arrivals, fte = [], [], []
     while model.running:
@@ -318,15 +321,16 @@ def _record(seed: int) -> Recorded:
 
 @pytest.fixture(scope="module")
 def recorded() -> Recorded:
-    """The ``historical`` scenario on 50 organisations for 120 months, with the first
+    """The ``historical`` scenario on 50 organisations for 150 months, with the first
     seed (from 3) whose run has every kind of event the tests check: poles form,
-    formalise, hire and cut, win a call grant that runs out, die (0.1 s a run)."""
-    for seed in range(3, 40):
+    formalise, hire and cut, win a call grant that runs out, die (0.1 s a run; under the
+    calibrated baseline of 2026-12-07 the first such seed is 53)."""
+    for seed in range(3, 80):
         run = _record(seed)
         seen = _kinds([e for month in run.events for e in month])
         if all(seen[k] for k in NEEDED):
             return run
-    raise AssertionError("no seed in 3..39 shows every kind of event")
+    raise AssertionError("no seed in 3..79 shows every kind of event")
 
 
 def _kinds(events: list[Any]) -> collections.Counter[str]:
@@ -337,7 +341,7 @@ def test_the_run_exercises_every_kind_of_event_the_test_checks(recorded: Recorde
     seen = _kinds([e for month in recorded.events for e in month])
     for kind in NEEDED:
         assert seen[kind] > 0, kind
-    assert len(recorded.events) == 120
+    assert len(recorded.events) == RECORDED_MONTHS
 
 
 def test_events_are_in_their_month_and_their_kinds_are_known(recorded: Recorded) -> None:
@@ -592,7 +596,7 @@ def test_leader_leaves_now_and_the_pole_loses_its_leader_next_month() -> None:
 def granted() -> TerritoryModel:
     """A historical run stopped in a month where a pole has a call grant running."""
     for seed in range(3, 40):
-        model = TerritoryModel("historical", seed=seed, territory_n_orgs=50, run_steps=120)
+        model = TerritoryModel("historical", seed=seed, territory_n_orgs=50, run_steps=150)
         while model.running:
             model.step()
             if any(p.grant_months_left > 1 for p in model.poles.alive()):

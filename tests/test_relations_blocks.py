@@ -240,7 +240,11 @@ def test_a_leaver_takes_its_ties_and_its_post_starts_at_the_baseline(
 
 def test_a_newcomer_starts_at_the_newcomer_trust_of_its_handover(run: TerritoryModel) -> None:
     rel = run.relations
-    for x, h in ((4 * S + 1, 0.3), (9 * S, 0.9)):
+    # two organisations with a history (their organisation trust differs from the
+    # baseline somewhere), whichever the calibration makes them
+    known = [o for o in range(run.orgs.n) if (rel.theta[o] != rel.tau0[o]).any()]
+    assert len(known) >= 2
+    for x, h in ((known[0] * S + 1, 0.3), (known[1] * S, 0.9)):
         trust_blocks.add_persons(np.array([x], dtype=np.int64), np.array([h]), rel.record())
         tau = _person_trust(run)
         o = x // S

@@ -16,7 +16,14 @@ from ptce_sim.rules.poles import PoleParams
 # an FTE costs 1 wage a month, steps of 0.5, reserves of 3 and 12 months.
 CELL = CellParams(cost_per_fte=1.0, initial_fte=1.0, hire_min_members=10, fte_cap=1.5)
 # The cell, funding and calls groups at the values the examples are computed with.
-CP = CellParams(cost_per_fte=1.0, initial_fte=1.4, fte_cap=2.0, fte_step=0.5, grace_months=0)
+CP = CellParams(
+    cost_per_fte=1.0,
+    initial_fte=1.4,
+    fte_cap=2.0,
+    fte_step=0.5,
+    grace_months=0,
+    hire_min_members=20,
+)
 FP = FundingParams(
     la_subsidy=5.0, la_renewal=0.8, la_value=0.4, la_outsider=0.6, election_factor=0.6
 )
@@ -280,7 +287,9 @@ def test_more_cash_never_means_fewer_staff(c1: float, c2: float, fte: float) -> 
 def test_cell_staff_with_and_without_grace_months() -> None:
     # no grace (the default): a cell in debt is cut at once, 1.4 - 0.5 = 0.9
     assert cell.cell_staff(0, 1.4, -10.0, 20, CP) == 0.9
-    graced = CellParams(cost_per_fte=1.0, initial_fte=1.4, fte_cap=2.0, grace_months=12)
+    graced = CellParams(
+        cost_per_fte=1.0, initial_fte=1.4, fte_cap=2.0, grace_months=12, hire_min_members=20
+    )
     # in its grace months the cell is not cut, even in debt...
     assert cell.cell_staff(5, 1.4, -10.0, 20, graced) == 1.4
     # ... but it may hire: 1.4 + 0.5 = 1.9 with cash > 12 * 1.9 * 1 = 22.8

@@ -22,6 +22,7 @@ P = PoleParams(
     trust_threshold=0.4,
     join_consider=0.1,
     min_size=5,
+    core_size=4,
     formal_trust=0.42,
     formalisation_rate=0.04,
     leader_recruit=2.0,

@@ -54,6 +54,18 @@ cli.add_command(sensitivity_command)  # issue 6: apps/sensitivity/
 cli.add_command(discover_command)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+def web(host: str, port: int) -> None:
+    """Serve the web view (needs the `web` extra: pip install "ptce-sim[web]")."""
+    from ptce_sim.apps.web.server import missing, serve  # issue 15: apps/web/
+
+    if missing():
+        _fail(ConfigError(f"the web view needs the 'web' extra (missing: {missing()})", "web"))
+    serve(host, port)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point (``ptce-sim``); returns the exit code instead of exiting when called
     with ``argv`` (tests)."""

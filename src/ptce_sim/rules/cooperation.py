@@ -42,7 +42,7 @@ class CooperationParams:
     """Parameters of partner search, project choice, success and return learning."""
 
     search_rate: float = param(
-        0.45,
+        0.41,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -51,7 +51,7 @@ class CooperationParams:
         source="calibrated",
     )
     search_rate_animation: float = param(
-        0.26,
+        0.99,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -92,7 +92,7 @@ class CooperationParams:
         doc="w_prev: extra candidate weight of a previous partner",
     )
     pole_weight: float = param(
-        20.0,
+        1.8,
         lo=0.0,
         hi=50.0,
         unit="-",
@@ -117,7 +117,7 @@ class CooperationParams:
         doc="gamma: weight of trust in the partner score S = T^gamma Q^(1-gamma)",
     )
     threshold: float = param(
-        0.5,
+        0.49,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -150,7 +150,7 @@ class CooperationParams:
         doc="most partners an initiator invites to one project (2 to 5 participants)",
     )
     sector_affinity: float = param(
-        0.37,
+        0.35,
         lo=0.0,
         hi=3.0,
         unit="-",
@@ -159,7 +159,7 @@ class CooperationParams:
         source="calibrated",
     )
     leader_assignment: float = param(
-        2.7,
+        2.3,
         lo=1.0,
         hi=20.0,
         unit="-",
@@ -184,7 +184,7 @@ class CooperationParams:
         doc="perceived return at the start, as a multiple of rho_0",
     )
     pooling_tilt: float = param(
-        8.5,
+        3.2,
         lo=0.0,
         hi=50.0,
         unit="-",
@@ -201,7 +201,7 @@ class CooperationParams:
         doc="chi_A: share of project time cost saved at full animation intensity",
     )
     cost_commercial: float = param(
-        0.2,
+        0.38,
         lo=0.01,
         hi=2.0,
         unit="FTE",
@@ -251,7 +251,7 @@ class CooperationParams:
         source="calibrated",
     )
     value_commercial: float = param(
-        4.8,
+        3.3,
         lo=0.0,
         hi=20.0,
         unit="x time cost",

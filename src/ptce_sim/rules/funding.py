@@ -54,7 +54,7 @@ class CellParams:
     """The animation cell: cost and staffing rule."""
 
     cost_per_fte: float = param(
-        1.3,
+        1.1,
         lo=0.2,
         hi=4.0,
         unit="wages/FTE-month",
@@ -113,7 +113,7 @@ class CellParams:
         doc="months after formalisation during which the cell is never cut (0: no such months)",
     )
     hire_min_members: int = param(
-        9,
+        23,
         lo=1,
         hi=100,
         unit="organisations",
@@ -178,7 +178,7 @@ class FundingParams:
         doc="unpaid months after which a member is excluded (with dues_exclusion)",
     )
     la_subsidy: float = param(
-        14.0,
+        6.5,
         lo=0.0,
         hi=100.0,
         unit="wages/year",

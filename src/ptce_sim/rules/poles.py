@@ -48,7 +48,7 @@ class PoleParams:
     """Parameters of the pole lifecycle."""
 
     min_size: int = param(
-        6,
+        7,
         lo=2,
         hi=50,
         unit="organisations",
@@ -57,7 +57,7 @@ class PoleParams:
         source="calibrated",
     )
     trust_threshold: float = param(
-        0.55,
+        0.54,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -86,7 +86,7 @@ class PoleParams:
         doc="n_F: smallest pole that can formalise",
     )
     formal_trust: float = param(
-        0.36,
+        0.37,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -95,7 +95,7 @@ class PoleParams:
         source="calibrated",
     )
     formalisation_rate: float = param(
-        0.029,
+        0.067,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -224,7 +224,7 @@ class PoleParams:
         doc="iota_v: monthly loss of institutionalisation while vegetating",
     )
     join_consider: float = param(
-        0.0079,
+        0.044,
         lo=0.0,
         hi=1.0,
         unit="1/month",
@@ -233,7 +233,7 @@ class PoleParams:
         source="calibrated",
     )
     pole_time: float = param(
-        0.17,
+        0.039,
         lo=0.0,
         hi=1.0,
         unit="FTE",
@@ -242,7 +242,7 @@ class PoleParams:
         source="calibrated",
     )
     value_premium: float = param(
-        0.46,
+        0.38,
         lo=0.0,
         hi=4.0,
         unit="wages/month",
@@ -291,7 +291,7 @@ class PoleParams:
         doc="weight of a person's ties within the pole in being chosen as its next leader",
     )
     leader_recruit: float = param(
-        1.3,
+        4.2,
         lo=0.0,
         hi=20.0,
         unit="-",

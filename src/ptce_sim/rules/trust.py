@@ -76,7 +76,7 @@ class TrustParams:
         doc="chi_H: extra baseline trust per unit of value homophily",
     )
     history_weight: float = param(
-        0.19,
+        0.24,
         lo=0.0,
         hi=0.5,
         unit="-",
@@ -93,7 +93,7 @@ class TrustParams:
         doc="n_h: joint projects of two persons for 63% of their history's effect",
     )
     gain: float = param(
-        0.1,
+        0.089,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -111,7 +111,7 @@ class TrustParams:
         doc="eta_minus: share of trust lost after a failed joint project",
     )
     decay: float = param(
-        0.033,
+        0.031,
         lo=0.0,
         hi=0.5,
         unit="1/month",

@@ -77,7 +77,7 @@ class TerritoryParams:
         doc="weight of insertion enterprises (SIAE)",
     )
     share_firm: float = param(
-        0.17,
+        0.096,
         lo=0.0,
         hi=1.0,
         unit="weight",
@@ -110,7 +110,7 @@ class TerritoryParams:
         doc="mean weight of values vs interest of ESS organisations (ASSO, COOP, SIAE)",
     )
     alpha_firm: float = param(
-        0.34,
+        0.23,
         lo=0.0,
         hi=1.0,
         unit="-",
@@ -183,7 +183,7 @@ class TerritoryParams:
         doc="smallest share of its FTE an organisation may put into cooperation",
     )
     time_budget_max: float = param(
-        0.29,
+        0.22,
         lo=0.0,
         hi=1.0,
         unit="share of FTE",
