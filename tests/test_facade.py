@@ -128,13 +128,18 @@ def test_the_datacollector_collects_agent_reporters() -> None:
 
 
 def test_mesa_batch_run_runs_the_model_and_returns_its_metrics() -> None:
+    """Seeds as Mesa's version takes them: from Mesa 3.5 ``batch_run`` passes its own
+    ``rng`` values as the model's ``seed`` keyword (``iterations`` would pass ``None``,
+    which the model refuses: a run must be reproducible); before, a ``seed`` parameter."""
+    import inspect
+
+    size = {"territory_n_orgs": 30, "run_steps": 12}
+    if "rng" in inspect.signature(mesa.batch_run).parameters:
+        seeding: dict[str, Any] = {"parameters": size, "rng": [0, 1]}
+    else:
+        seeding = {"parameters": {**size, "seed": [0, 1]}, "iterations": 1}
     results = mesa.batch_run(
-        TerritoryModel,
-        parameters={"territory_n_orgs": 30, "run_steps": 12, "seed": [0, 1]},
-        number_processes=1,
-        iterations=1,
-        max_steps=100,
-        display_progress=False,
+        TerritoryModel, number_processes=1, max_steps=100, display_progress=False, **seeding
     )
     assert len(results) == 2
     by_seed = {r["seed"]: r for r in results}

@@ -56,7 +56,13 @@ class RecorderCollector(mesa.DataCollector):
         self.model_reporters[name] = reporter
 
     def collect(self, model: TerritoryModel) -> None:
-        """The metrics are already recorded; agent reporters, if any, are collected."""
+        """The metrics are already recorded; agent reporters, if any, are collected.
+        From Mesa 3.5 the collector also lists the steps it collected
+        (``_collection_steps``), which ``mesa.batch_run`` reads to index ``model_vars``:
+        one entry per month simulated, the month's 0-based index."""
+        steps = getattr(self, "_collection_steps", None)
+        if steps is not None:
+            steps.append(model.steps - 1)
         if self.agent_reporters:
             self._agent_records[model.steps - 1] = list(self._record_agents(model))
 
