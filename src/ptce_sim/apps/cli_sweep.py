@@ -106,13 +106,7 @@ def sweep(
     except OSError as exc:
         _fs_fault(exc, folder, resume_cmd)
     except (engine.Interrupted, KeyboardInterrupt) as stop:
-        saved = (
-            f"{stop.done} of {stop.total} runs"
-            if isinstance(stop, engine.Interrupted)
-            else ("the finished runs")
-        )
-        click.echo(f"interrupted: {saved} saved in {folder}/; resume with: {resume_cmd}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted(stop, f"saved in {folder}/", resume_cmd)
     finally:
         bar.close()
         signal.signal(signal.SIGTERM, previous)
@@ -130,6 +124,19 @@ def sweep(
         "provenance.json. "
         f"Report: ptce-sim report {folder}"
     )
+
+
+def _interrupted(stop: BaseException, where: str, resume_cmd: str) -> None:
+    """One line for an interrupted sweep (what is saved, how to resume), exit 130."""
+    from ptce_sim.apps import sweep as engine  # lazily, as the commands do
+
+    saved = (
+        f"{stop.done} of {stop.total} runs"
+        if isinstance(stop, engine.Interrupted)
+        else "the finished runs"
+    )
+    click.echo(f"interrupted: {saved} {where}; resume with: {resume_cmd}", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _fs_fault(exc: OSError, folder: Path, resume_cmd: str) -> None:
@@ -194,16 +201,7 @@ def calibrate(
     except OSError as exc:
         _fs_fault(exc, folder, resume_cmd)
     except (engine.Interrupted, KeyboardInterrupt) as stop:
-        saved = (
-            f"{stop.done} of {stop.total} runs"
-            if isinstance(stop, engine.Interrupted)
-            else ("the finished runs")
-        )
-        click.echo(
-            f"interrupted: {saved} of this stage saved in {folder}/; resume with: {resume_cmd}",
-            err=True,
-        )
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted(stop, f"of this stage saved in {folder}/", resume_cmd)
     finally:
         stop_workers()
     click.echo(
