@@ -37,6 +37,18 @@ def _se(x: np.ndarray) -> float:
     return float(x.std(ddof=1) / np.sqrt(len(x)))
 
 
+def _member_trust_change(calm: list[Any], churn: list[Any]) -> np.ndarray:
+    """Paired change of formal poles' mean member trust, churn minus calm, over the
+    pairs where both runs had formal poles (undefined otherwise)."""
+    trust = np.array(
+        [
+            b.summary["member_trust_mean"] - a.summary["member_trust_mean"]
+            for a, b in zip(calm, churn, strict=True)
+        ]
+    )
+    return trust[np.isfinite(trust)]
+
+
 def _departure_effect(seed: int, params: Mapping[str, Any], months: int) -> tuple[float, float]:
     """Paired effect of the leader leaving on a pole's member trust and joint projects
     ``months`` later: the first pole with a leader and at least 8 members from month 24
@@ -109,13 +121,7 @@ def test_turnover_lowers_member_trust_and_the_survival_of_formal_poles() -> None
     seeds = range(201, 231)
     calm = [run_one(base.with_overrides({"turnover.rate": 0.0}), seed=s) for s in seeds]
     churn = [run_one(base.with_overrides({"turnover.rate": 0.06}), seed=s) for s in seeds]
-    trust = np.array(
-        [
-            b.summary["member_trust_mean"] - a.summary["member_trust_mean"]
-            for a, b in zip(calm, churn, strict=True)
-        ]
-    )
-    trust = trust[np.isfinite(trust)]
+    trust = _member_trust_change(calm, churn)
     assert trust.mean() < -3 * _se(trust), (trust.mean(), _se(trust))
 
     def survival(results: list[Any]) -> tuple[float, float]:
@@ -144,13 +150,7 @@ def test_turnover_within_its_screened_range_shortens_formal_poles_lives() -> Non
     seeds = range(301, 331)
     calm = [run_one(base.with_overrides({"turnover.rate": 0.005}), seed=s) for s in seeds]
     churn = [run_one(base.with_overrides({"turnover.rate": 0.03}), seed=s) for s in seeds]
-    trust = np.array(
-        [
-            b.summary["member_trust_mean"] - a.summary["member_trust_mean"]
-            for a, b in zip(calm, churn, strict=True)
-        ]
-    )
-    trust = trust[np.isfinite(trust)]
+    trust = _member_trust_change(calm, churn)
     assert len(trust) >= 15, "too few paired runs with formal poles"
     assert trust.mean() < -3 * _se(trust), (trust.mean(), _se(trust))
 
