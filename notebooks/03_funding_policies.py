@@ -36,6 +36,9 @@
 # being recalibrated): the text never quotes them.
 
 # %%
+# `survival_figure` returns a matplotlib Figure, which Jupyter shows as a picture once
+# its inline display is on: the magic below turns it on from the first cell.
+# %matplotlib inline
 import dataclasses
 
 import matplotlib.pyplot as plt
@@ -43,7 +46,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from ptce_sim.apps.compare import DEFAULT_POLICIES, compare
+from ptce_sim.apps.compare import DEFAULT_POLICIES, compare, survival_figure
 from ptce_sim.world import scenario
 from ptce_sim.world.run import run_one
 from ptce_sim.world.scenario import Policy
@@ -89,24 +92,11 @@ print(f"{len(runs)} runs: {REPLICATES} paired replicates x {len(specs)} policies
 # run ends is *censored* (we know it lived at least that long). The shaded bands are
 # 95 % confidence intervals (Greenwood, log-log); poles are pooled over the replicates,
 # and the number of formal poles behind each curve is in the legend: a curve drawn from
-# a handful of poles says little.
+# a handful of poles says little (under ten poles, no band is drawn). It is the figure
+# `ptce-sim compare` writes to `survival.png`, drawn by `survival_figure`.
 
 # %%
-fig, ax = plt.subplots(figsize=(9, 5))
-for name, km in cmp.curves.items():
-    if km.n == 0:
-        ax.plot([], [], label=f"{name} (no formal pole)")
-        continue
-    t = np.r_[0.0, km.times, km.end] / 12
-    last = (km.survival[-1], km.lower[-1], km.upper[-1]) if len(km.times) else (1.0,) * 3
-    s = np.r_[1.0, km.survival, last[0]]
-    lo, hi = np.r_[1.0, km.lower, last[1]], np.r_[1.0, km.upper, last[2]]
-    (line,) = ax.step(t, s, where="post", label=f"{name} (n={km.n})")
-    ax.fill_between(t, lo, hi, step="post", alpha=0.12, color=line.get_color())
-ax.set(xlabel="years after formalisation", ylabel="share of formal poles alive", ylim=(0, 1.02))
-ax.legend(loc="lower left", fontsize="small")
-ax.grid(alpha=0.3)
-plt.show()
+survival_figure(cmp.curves, "Survival of formal poles, by policy")
 
 
 # %%

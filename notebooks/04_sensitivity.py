@@ -91,13 +91,7 @@ print(f"{len(exp.factors)} factors, {exp.trajectories} trajectories, "
       f"{exp.replicates} replicates: {exp.n_runs} runs")  # fmt: skip
 
 # %%
-# The study draws its PNG files with matplotlib's Agg backend, which it switches to:
-# draw one (empty) figure first, so that the notebook's own display is set up, and switch
-# back to it afterwards.
-plt.close(plt.figure())
-backend = plt.get_backend()
 result = run_study(exp, work / "results", jobs=1)
-plt.switch_backend(backend)
 indices = result.indices
 print("written:", sorted(p.name for p in (work / "results").iterdir()))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -51,6 +52,18 @@ PUBLIC = (
 )
 
 ids = [p.stem for p in SCRIPTS]
+
+#: Code that draws a figure in a cell: pyplot, pandas' .plot, or a ptce_sim function
+#: returning a Figure (``survival_figure``, ``indices_figure``, ...).
+DRAWS = re.compile(r"\bplt\.(subplots|figure|show)\b|\.plot\(|\w+_figure\(")
+
+
+def draws(cell: nbformat.NotebookNode) -> bool:
+    return cell.cell_type == "code" and bool(DRAWS.search(cell.source))
+
+
+def shows_a_picture(cell: nbformat.NotebookNode) -> bool:
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
 
 
 def cells(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -160,9 +173,8 @@ def test_the_notebook_runs(
     ]
     assert not errors
     # A figure that silently fails to show (a library switching matplotlib's backend
-    # under the notebook, say) leaves a "<Figure ...>" text where a picture should be.
-    if "plt." in script.read_text(encoding="utf-8"):
-        images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                  if "image/png" in o.get("data", {})]  # fmt: skip
-        assert images, "the notebook draws figures but none was displayed"
+    # under the notebook, say) leaves a "<Figure ...>" text, or nothing, where a picture
+    # should be: every cell that draws must display one.
+    blank = [i for i, c in enumerate(nb.cells) if draws(c) and not shows_a_picture(c)]
+    assert not blank, f"cells {blank} draw a figure but display none"
     assert not list(tmp_path.iterdir()), "the notebook wrote files into its working folder"

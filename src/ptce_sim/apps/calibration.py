@@ -22,11 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ptce_sim.apps.patterns import PATTERNS, distance, evaluate
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: A point "fits nearly as well" as the best when its distance is below this bound:
 #: on average every pattern inside its band (distance 1 = one half-band in RMS).
@@ -94,17 +98,18 @@ def top_points(points: pd.DataFrame, k: int) -> pd.DataFrame:
     return points.head(k)[factors].reset_index(drop=True)
 
 
-def plot_acceptance(points: pd.DataFrame, path: Path, bound: float = ACCEPT) -> Path:
-    """Distance against each factor, accepted points highlighted (one panel per factor)."""
-    import matplotlib
+def acceptance_figure(points: pd.DataFrame, bound: float = ACCEPT) -> Figure:
+    """Distance against each factor, accepted points highlighted (one panel per factor).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    A bare :class:`~matplotlib.figure.Figure` (no pyplot, no backend switch): a notebook
+    can show it without losing its own figures."""
+    from matplotlib.figure import Figure
 
     factors = [c for c in points.columns if "." in c]
     cols = 4
     rows = int(np.ceil(len(factors) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), dpi=110, squeeze=False)
+    fig = Figure(figsize=(3.2 * cols, 2.6 * rows), dpi=110)
+    axes = fig.subplots(rows, cols, squeeze=False)
     ok = points["distance"] <= bound
     best = points.iloc[0]
     for ax, f in zip(axes.flat, factors, strict=False):
@@ -123,8 +128,12 @@ def plot_acceptance(points: pd.DataFrame, path: Path, bound: float = ACCEPT) -> 
         fontsize="medium",
     )
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return fig
+
+
+def plot_acceptance(points: pd.DataFrame, path: Path, bound: float = ACCEPT) -> Path:
+    """:func:`acceptance_figure`, to a PNG."""
+    acceptance_figure(points, bound).savefig(path)
     return path
 
 

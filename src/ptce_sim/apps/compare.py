@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,9 @@ from rich.table import Table
 
 from ptce_sim.apps.policies import DEFAULT_POLICIES  # noqa: F401 - re-exported
 from ptce_sim.world.survival import Z95, KaplanMeier, kaplan_meier
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MEAN_COLUMNS: dict[str, str] = {
     "poles_alive_end": "poles alive at the end",
@@ -93,15 +96,20 @@ def compare(runs: pd.DataFrame, poles: pd.DataFrame, order: Sequence[str]) -> Co
     return Comparison(pd.DataFrame(rows), runs, poles, curves)
 
 
-def plot_survival(cmp: Comparison, path: Path, title: str = "Survival of formal poles") -> Path:
-    """Kaplan–Meier curves by scenario with their 95% bands, to a PNG."""
-    import matplotlib
+def survival_figure(
+    curves: Mapping[str, KaplanMeier], title: str = "Survival of formal poles"
+) -> Figure:
+    """Kaplan–Meier curves with their 95% bands, one per name of ``curves``.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Drawn on a bare :class:`~matplotlib.figure.Figure`, never through pyplot: a notebook
+    shows the returned figure (Jupyter displays it), a command saves it, and neither
+    touches matplotlib's global backend (which would hide a notebook's own figures).
+    """
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
-    for name, km in cmp.curves.items():
+    fig = Figure(figsize=(10, 5), dpi=120)
+    ax = fig.subplots()
+    for name, km in curves.items():
         if km.n == 0:
             ax.plot([], [], label=f"{name} (no formal pole)")
             continue
@@ -124,8 +132,12 @@ def plot_survival(cmp: Comparison, path: Path, title: str = "Survival of formal 
     # Outside the axes, on the right: inside, it covered the curves' lower ends.
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     fig.tight_layout()
-    fig.savefig(path, bbox_inches="tight")  # the legend sits outside the axes
-    plt.close(fig)
+    return fig
+
+
+def plot_survival(cmp: Comparison, path: Path, title: str = "Survival of formal poles") -> Path:
+    """Kaplan–Meier curves by scenario with their 95% bands, to a PNG."""
+    survival_figure(cmp.curves, title).savefig(path, bbox_inches="tight")  # legend outside
     return path
 
 

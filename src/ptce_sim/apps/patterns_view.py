@@ -8,6 +8,7 @@ side; the simulated mean carries its 95% confidence interval over replicates.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ptce_sim.apps.patterns import PATTERNS, Pattern
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _BY_NAME: dict[str, Pattern] = {p.name: p for p in PATTERNS}
 
@@ -47,15 +51,18 @@ def print_patterns(verdict: pd.DataFrame, title: str, console: Console | None = 
     console.print(f"{passed} of {len(verdict)} patterns pass.")
 
 
-def plot_patterns(verdict: pd.DataFrame, path: Path, title: str) -> Path:
-    """Simulated vs target for every pattern, in band units, with 95% CIs (PNG)."""
-    import matplotlib
+def patterns_figure(verdict: pd.DataFrame, title: str) -> Figure:
+    """Simulated vs target for every pattern, in band units, with 95% CIs.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    A bare :class:`~matplotlib.figure.Figure` (no pyplot, no backend switch): a notebook
+    can show it without losing its own figures."""
+    import textwrap
+
+    from matplotlib.figure import Figure
 
     n = len(verdict)
-    fig, ax = plt.subplots(figsize=(8, 0.5 * n + 1.5), dpi=120)
+    fig = Figure(figsize=(8, 0.5 * n + 1.5), dpi=120)
+    ax = fig.subplots()
     y = np.arange(n)[::-1]
     half = (verdict["band_hi"] - verdict["band_lo"]) / 2.0
     centre = verdict["target"]
@@ -80,12 +87,14 @@ def plot_patterns(verdict: pd.DataFrame, path: Path, title: str) -> Path:
     lim = max(3.0, float(np.nanmax(np.abs(np.r_[v, lo, hi]))) + 0.5)
     ax.set_xlim(-lim, lim)
     ax.grid(axis="x", alpha=0.3)
-    import textwrap
-
     # Wrapped: the title names the scenario, replicates, seeds and distance (~120
     # characters), more than the figure's width; unwrapped it was cut at both ends.
     ax.set_title("\n".join(textwrap.wrap(title, 70)), fontsize="medium")
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return fig
+
+
+def plot_patterns(verdict: pd.DataFrame, path: Path, title: str) -> Path:
+    """:func:`patterns_figure`, to a PNG."""
+    patterns_figure(verdict, title).savefig(path)
     return path

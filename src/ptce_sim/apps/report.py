@@ -23,18 +23,20 @@ import html
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ptce_sim.apps.compare import durations, plot_survival
+from ptce_sim.apps.compare import durations, survival_figure
 from ptce_sim.apps.sweep import META_KEY, STATE, TABLES
 from ptce_sim.base.errors import ConfigError, suggest
 from ptce_sim.rules.poles import CAUSES
 from ptce_sim.world.survival import KaplanMeier, kaplan_meier
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DISTRIBUTED = (
     "poles_formed",
@@ -114,21 +116,20 @@ def _survival_rows(
     return pd.DataFrame(rows)
 
 
-def _plt() -> Any:
-    import matplotlib
+def _figure(width: float, height: float) -> Figure:
+    """A bare Figure at the report's resolution: no pyplot, so no backend switch (a
+    notebook building a report keeps showing its own figures)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(figsize=(width, height), dpi=110)
 
 
 def _fig_points(table: pd.DataFrame, factors: list[str], years: float, path: Path) -> str:
-    plt = _plt()
     if len(table) > MAX_POINTS_SHOWN or len(factors) > 4:
         # Many points (a sampled design): a caterpillar plot, points ranked by survival.
         ranked = table.sort_values("survival").reset_index(drop=True)
-        fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
+        fig = _figure(8, 4.5)
+        ax = fig.subplots()
         x = np.arange(len(ranked))
         ax.fill_between(x, ranked["lo"], ranked["hi"], alpha=0.25, step="mid")
         ax.plot(x, ranked["survival"], ".", ms=3)
@@ -142,10 +143,10 @@ def _fig_points(table: pd.DataFrame, factors: list[str], years: float, path: Pat
         ax.grid(alpha=0.3)
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
         return path.name
     shown = table.head(MAX_POINTS_SHOWN)
-    fig, ax = plt.subplots(figsize=(8, 1.0 + 0.28 * len(shown)), dpi=110)
+    fig = _figure(8, 1.0 + 0.28 * len(shown))
+    ax = fig.subplots()
     y = np.arange(len(shown))[::-1]
     err = np.vstack([shown["survival"] - shown["lo"], shown["hi"] - shown["survival"]])
     ax.errorbar(shown["survival"], y, xerr=np.nan_to_num(err), fmt="o", ms=4, capsize=2)
@@ -157,14 +158,13 @@ def _fig_points(table: pd.DataFrame, factors: list[str], years: float, path: Pat
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
-    plt.close(fig)
     return path.name
 
 
 def _fig_heatmap(table: pd.DataFrame, x: str, y: str, years: float, path: Path) -> str:
-    plt = _plt()
     grid = table.pivot(index=y, columns=x, values="survival")
-    fig, ax = plt.subplots(figsize=(1.6 + 1.1 * grid.shape[1], 1.4 + 0.6 * grid.shape[0]), dpi=110)
+    fig = _figure(1.6 + 1.1 * grid.shape[1], 1.4 + 0.6 * grid.shape[0])
+    ax = fig.subplots()
     im = ax.imshow(
         grid.to_numpy(dtype=float), vmin=0, vmax=1, cmap="viridis", aspect="auto", origin="lower"
     )
@@ -195,7 +195,6 @@ def _fig_heatmap(table: pd.DataFrame, x: str, y: str, years: float, path: Path) 
     fig.colorbar(im, ax=ax, fraction=0.04)
     fig.tight_layout()
     fig.savefig(path)
-    plt.close(fig)
     return path.name
 
 
@@ -209,12 +208,12 @@ def _fig_km(runs: pd.DataFrame, poles: pd.DataFrame, group: str | None, path: Pa
             curves[f"{group}={level}" if group != "scenario" else str(level)] = _km(
                 keyed[keyed[group] == level]
             )
-    plot_survival(SimpleNamespace(curves=curves), path, "Kaplan–Meier survival of formal poles")
+    fig = survival_figure(curves, "Kaplan–Meier survival of formal poles")
+    fig.savefig(path, bbox_inches="tight")  # the legend sits outside the axes
     return path.name
 
 
 def _fig_causes(runs: pd.DataFrame, poles: pd.DataFrame, group: str | None, path: Path) -> str:
-    plt = _plt()
     g = group or "_all"
     r = runs.assign(_all="all runs")
     dead = poles[poles["cause"].notna()].merge(r[["run_id", g]], on="run_id")
@@ -222,8 +221,16 @@ def _fig_causes(runs: pd.DataFrame, poles: pd.DataFrame, group: str | None, path
     counts = counts.reindex(columns=list(CAUSES), fill_value=0)
     order = sorted(r[g].unique())[::-1]  # barh draws bottom-up: first level on top
     per_run = counts.div(r.groupby(g).size(), axis=0).reindex(order).fillna(0)
-    fig, ax = plt.subplots(figsize=(8, 1.5 + 0.35 * len(per_run)), dpi=110)
-    per_run.plot.barh(stacked=True, ax=ax)
+    fig = _figure(8, 1.5 + 0.35 * len(per_run))
+    ax = fig.subplots()
+    # Stacked by hand rather than with pandas' .plot, which goes through pyplot.
+    y, left = np.arange(len(per_run)), np.zeros(len(per_run))
+    for cause in per_run.columns:
+        width = per_run[cause].to_numpy(dtype=float)
+        ax.barh(y, width, height=0.5, left=left, label=str(cause))
+        left += width
+    ax.set_yticks(y, [str(level) for level in per_run.index])
+    ax.set_ylim(-0.5, len(per_run) - 0.5)
     ax.set_xlabel("poles dead per run, by cause")
     ax.set_ylabel(group or "")
     ax.set_title("Causes of death")
@@ -231,7 +238,6 @@ def _fig_causes(runs: pd.DataFrame, poles: pd.DataFrame, group: str | None, path
     ax.grid(alpha=0.3, axis="x")
     fig.tight_layout()
     fig.savefig(path)
-    plt.close(fig)
     return path.name
 
 
@@ -239,11 +245,9 @@ def _fig_distributions(runs: pd.DataFrame, group: str | None, path: Path) -> str
     cols = [c for c in DISTRIBUTED if c in runs]
     if not cols:
         return None
-    plt = _plt()
     levels = sorted(runs[group].unique()) if group else [None]
-    fig, axes = plt.subplots(
-        len(cols), 1, figsize=(8, 1.2 + 1.6 * len(cols)), dpi=110, squeeze=False
-    )
+    fig = _figure(8, 1.2 + 1.6 * len(cols))
+    axes = fig.subplots(len(cols), 1, squeeze=False)
     for ax, col in zip(axes[:, 0], cols, strict=True):
         data = [
             (runs if lv is None else runs[runs[group] == lv])[col].dropna().to_numpy()
@@ -260,7 +264,6 @@ def _fig_distributions(runs: pd.DataFrame, group: str | None, path: Path) -> str
     fig.suptitle("Per-run summaries across replicates")
     fig.tight_layout()
     fig.savefig(path)
-    plt.close(fig)
     return path.name
 
 

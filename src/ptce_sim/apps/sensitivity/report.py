@@ -26,6 +26,9 @@ from ptce_sim.apps.sensitivity.spec import Experiment, Factor
 from ptce_sim.world.summary import SUMMARY_DOCS
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
     from ptce_sim.apps.sensitivity.study import StudyResult
 
 #: Parameter group -> theme of the mission question.
@@ -72,25 +75,23 @@ def write_all(exp: Experiment, result: StudyResult, folder: Path) -> None:
 
 
 # -- plots -------------------------------------------------------------------------------
-def _grid(n: int) -> tuple[object, list]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+# Bare matplotlib Figures, never pyplot: a notebook that runs a study keeps its own
+# backend (a switch to Agg here hid every figure of the notebook drawn afterwards).
+def _grid(n: int) -> tuple[Figure, list[Axes]]:
+    from matplotlib.figure import Figure
 
     cols = min(3, n)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.2 * rows), squeeze=False)
+    fig = Figure(figsize=(5.2 * cols, 4.2 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     flat = list(axes.ravel())
     for ax in flat[n:]:
         ax.set_visible(False)
     return fig, flat[:n]
 
 
-def plot_indices(exp: Experiment, indices: pd.DataFrame, path: Path) -> None:
+def indices_figure(exp: Experiment, indices: pd.DataFrame) -> Figure:
     """Morris: μ*–σ scatter per output; Sobol': S1 and ST bars with their 95% CIs."""
-    import matplotlib.pyplot as plt
-
     fig, axes = _grid(len(exp.outputs))
     for ax, name in zip(axes, exp.outputs, strict=True):
         rows = ranking(indices, name, exp.method)
@@ -113,14 +114,16 @@ def plot_indices(exp: Experiment, indices: pd.DataFrame, path: Path) -> None:
             ax.legend(fontsize=7)
         ax.set_title(name, fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return fig
 
 
-def plot_convergence(exp: Experiment, conv: pd.DataFrame, path: Path) -> None:
+def plot_indices(exp: Experiment, indices: pd.DataFrame, path: Path) -> None:
+    """:func:`indices_figure`, to a PNG."""
+    indices_figure(exp, indices).savefig(path, dpi=110)
+
+
+def convergence_figure(exp: Experiment, conv: pd.DataFrame) -> Figure:
     """The leading index (μ* or ST) of the top factors at N/4, N/2, N, with CI bars."""
-    import matplotlib.pyplot as plt
-
     index = "mu_star" if exp.method == "morris" else "ST"
     fig, axes = _grid(len(exp.outputs))
     for ax, name in zip(axes, exp.outputs, strict=True):
@@ -135,8 +138,12 @@ def plot_convergence(exp: Experiment, conv: pd.DataFrame, path: Path) -> None:
         ax.set_title(name, fontsize=9)
         ax.legend(fontsize=6)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return fig
+
+
+def plot_convergence(exp: Experiment, conv: pd.DataFrame, path: Path) -> None:
+    """:func:`convergence_figure`, to a PNG."""
+    convergence_figure(exp, conv).savefig(path, dpi=110)
 
 
 # -- summary.md --------------------------------------------------------------------------
