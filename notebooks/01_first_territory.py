@@ -37,7 +37,7 @@
 # **In this notebook** you build a territory, run it month by month, and look at what
 # it produced: the cooperation network, the poles and the event record. Everything here
 # uses the public API of `ptce_sim`; it runs in a few seconds once the model is compiled
-# (the very first import on a machine compiles it, about a minute).
+# (the first territory built on a machine compiles it: a few minutes, once).
 #
 # The model is being recalibrated as the project goes on: the numbers you see are
 # read from the run, never written in this text. Yours may differ from a colleague's
