@@ -87,7 +87,9 @@ def refresh_rows(orgs, trust, present):
 @njit(cache=True)
 def add_persons(persons, handover, trust):
     """Newcomers ``persons`` start at ``newcomer_trust`` (handover ``psi``) with everyone:
-    no shared history, no tie."""
+    no shared history, no tie. A post's ``floor`` and ``pair_history`` are already 0
+    (nonzero only where a tie is, and its last holder's ties went with it:
+    :func:`remove_persons`), so only the trust row and column are written."""
     n = trust.tau0.shape[0]
     g = trust.scale[0]
     P = trust.scaled.shape[0]
@@ -100,11 +102,8 @@ def add_persons(persons, handover, trust):
             start[b] = (newcomer_trust(trust.theta[o, b], tau0, handover[r]) - tau0) / g
         for q in range(P):
             trust.scaled[p, q] = start[q // S]
+        for q in range(P):  # the column: a strided walk, once
             trust.scaled[q, p] = start[q // S]
-            trust.floor[p, q] = 0.0
-            trust.floor[q, p] = 0.0
-            trust.pair_history[p, q] = 0
-            trust.pair_history[q, p] = 0
 
 
 @njit(cache=True)
@@ -122,7 +121,12 @@ def remove_persons(persons, trust):
     """Persons leave (``vacated_trust``): their ties vanish (the organisations' counts of
     tied pairs fall), their shared history goes with them, and their posts' trust is
     the stranger baseline. Returns the number of ties lost (a tie between two leavers
-    counts once)."""
+    counts once).
+
+    Why the walks differ: a pair has a ``floor`` and a ``pair_history`` only where it has
+    a tie (``from_outcomes`` sets the three together), so those are cleared at the
+    leaver's ties alone; the trust column is written whole. A column is a strided walk
+    through memory and was most of a month's turnover when four were written."""
     P = trust.scaled.shape[0]
     g = trust.scale[0]
     lost = 0
@@ -135,14 +139,16 @@ def remove_persons(persons, trust):
                 oq = q // S
                 trust.tied[o, oq] -= 1
                 trust.tied[oq, o] -= 1
-            trust.tie[p, q] = False
-            trust.tie[q, p] = False
+                trust.tie[p, q] = False
+                trust.tie[q, p] = False
+                trust.floor[p, q] = 0.0
+                trust.floor[q, p] = 0.0
+                trust.pair_history[p, q] = 0
+                trust.pair_history[q, p] = 0
+        for q in range(P):
             tau0 = trust.tau0[o, q // S]
-            d = (vacated_trust(tau0) - tau0) / g
-            trust.scaled[p, q] = d
-            trust.scaled[q, p] = d
-            trust.floor[p, q] = 0.0
-            trust.floor[q, p] = 0.0
-            trust.pair_history[p, q] = 0
-            trust.pair_history[q, p] = 0
+            trust.scaled[p, q] = (vacated_trust(tau0) - tau0) / g
+        for q in range(P):
+            tau0 = trust.tau0[o, q // S]
+            trust.scaled[q, p] = (vacated_trust(tau0) - tau0) / g
     return lost
