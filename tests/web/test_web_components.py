@@ -156,6 +156,37 @@ def test_two_pages_have_two_models():
     assert month_text(b) == i18n.tr("fr", "month_start")
 
 
+
+def test_a_month_redraws_the_model_blocks_only(monkeypatch: pytest.MonkeyPatch):
+    """A month is one render pass that touches the blocks showing the model, not the
+    inputs' column nor the rest of the page (issue 15's 150 ms rests on it: redrawing
+    the whole page, about 200 widgets, cost more than the month itself)."""
+    import ipywidgets
+
+    rc = render_page()
+    click(rc, "Un mois")
+    (column,) = with_class(rc, "ptce-inputs")
+    todo, inputs = [column], set()
+    while todo:
+        w = todo.pop()
+        inputs.add(w.model_id)
+        todo.extend(k for k in getattr(w, "children", None) or [] if hasattr(k, "model_id"))
+    assert len(inputs) > 50  # the levers are in it
+    touched: set[str] = set()
+    send_state = ipywidgets.Widget.send_state
+
+    def spy(self, key=None):
+        touched.add(self.model_id)
+        return send_state(self, key)
+
+    monkeypatch.setattr(ipywidgets.Widget, "send_state", spy)
+    passes = rc.render_count
+    click(rc, "Un mois")
+    assert rc.render_count == passes + 1
+    assert not touched & inputs
+    assert 5 <= len(touched) <= 20  # month, territory, charts, cards, feed (and their boxes)
+    assert month_text(rc).startswith("Mois 2 ")
+
 # -- Mesa's SolaraViz on the same model --------------------------------------------------
 
 
