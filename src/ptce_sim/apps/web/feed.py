@@ -127,9 +127,36 @@ def describe(events: list[Event], model: TerritoryModel, lang: Lang) -> list[Fee
     return items
 
 
+#: The month's summary lines (French, English).
+SUMMARY: dict[str, tuple[str, str]] = {
+    "departure": (
+        "La personne chargée de coopération de {who} est partie ; "
+        "{ties} liens de confiance affaiblis.",
+        "The cooperation officer of {who} left; {ties} trust ties weakened.",
+    ),
+    "other_departures": (
+        "{rest} autre(s) départ(s) et {arrivals} arrivée(s) dans les organisations ce mois-ci.",
+        "{rest} other departure(s) and {arrivals} arrival(s) in the organisations this month.",
+    ),
+    "cooperations": (
+        "{started} coopération(s) lancée(s) ; {done} terminée(s), dont {ok} réussie(s).",
+        "{started} cooperation(s) started; {done} completed, {ok} successful.",
+    ),
+    "pole_left": ("{who} quitte {pole} ({why}).", "{who} leaves {pole} ({why})."),
+    "unpaid_dues": ("cotisations impayées", "unpaid dues"),
+    "not_worth_it": ("plus assez d'intérêt", "no longer worth it"),
+    "others_left_poles": ("{n} autre(s) départ(s) de pôles.", "{n} other(s) left a pole."),
+    "joined": ("{n} organisation(s) rejoignent un pôle.", "{n} organisation(s) join a pole."),
+}
+
+
+def _say(lang: Lang, key: str, **fields: object) -> str:
+    """A summary line in ``lang`` with its fields filled in."""
+    return _in(lang, SUMMARY[key]).format(**fields)
+
+
 def _month_lines(month: int, evs: list[Event], model: TerritoryModel, lang: Lang) -> list[FeedItem]:
     out: list[FeedItem] = []
-    fr = lang == "fr"
     departures = [e for e in evs if e.kind == "departure"]
     leaders_lost = {(e.org, e.person) for e in evs if e.kind == "leader_lost"}
     shown = 0
@@ -138,43 +165,19 @@ def _month_lines(month: int, evs: list[Event], model: TerritoryModel, lang: Lang
             e.value < NOTABLE_TIES and (e.org, e.person) not in leaders_lost
         ):
             continue
-        who = org_name(model, e.org, lang)
-        ties = int(e.value)
-        if fr:
-            text = (
-                f"La personne chargée de coopération de {who} est partie ; "
-                f"{ties} liens de confiance affaiblis."
-            )
-        else:
-            text = f"The cooperation officer of {who} left; {ties} trust ties weakened."
+        text = _say(lang, "departure", who=org_name(model, e.org, lang), ties=int(e.value))
         out.append(FeedItem(month, text, "bad"))
         shown += 1
     if len(departures) > shown:
-        rest = len(departures) - shown
         arrivals = sum(e.kind == "arrival" for e in evs)
-        if fr:
-            text = (
-                f"{rest} autre(s) départ(s) et {arrivals} arrivée(s) "
-                "dans les organisations ce mois-ci."
-            )
-        else:
-            text = (
-                f"{rest} other departure(s) and {arrivals} arrival(s) "
-                "in the organisations this month."
-            )
+        text = _say(lang, "other_departures", rest=len(departures) - shown, arrivals=arrivals)
         out.append(FeedItem(month, text, "info"))
     out.extend(_membership_lines(month, evs, model, lang))
     started = sum(e.kind == "project_started" for e in evs)
     done = [e for e in evs if e.kind == "project_completed"]
     if started or done:
         ok = sum(e.value > 0.5 for e in done)
-        if fr:
-            text = (
-                f"{started} coopération(s) lancée(s) ; {len(done)} terminée(s), "
-                f"dont {ok} réussie(s)."
-            )
-        else:
-            text = f"{started} cooperation(s) started; {len(done)} completed, {ok} successful."
+        text = _say(lang, "cooperations", started=started, done=len(done), ok=ok)
         out.append(FeedItem(month, text, "info"))
     for e in evs:
         line = _notable(e, model, lang)
@@ -187,29 +190,20 @@ def _membership_lines(
     month: int, evs: list[Event], model: TerritoryModel, lang: Lang
 ) -> list[FeedItem]:
     """Organisations leaving a pole (a line each, a few a month), joins summed up."""
-    fr = lang == "fr"
     out = []
     left = [e for e in evs if e.kind == "pole_left"]
     for e in left[:MAX_DEPARTURE_LINES]:
-        who, pole = org_name(model, e.org, lang), _pole(lang, e.pole)
-        if e.code == 1:
-            why = " (cotisations impayées)" if fr else " (unpaid dues)"
-        else:
-            why = " (plus assez d'intérêt)" if fr else " (no longer worth it)"
-        text = f"{who} quitte {pole}{why}." if fr else f"{who} leaves {pole}{why}."
+        why = _say(lang, "unpaid_dues" if e.code == 1 else "not_worth_it")
+        text = _say(
+            lang, "pole_left", who=org_name(model, e.org, lang), pole=_pole(lang, e.pole), why=why
+        )
         out.append(FeedItem(month, _cap(text), "bad"))
     if len(left) > MAX_DEPARTURE_LINES:
         n = len(left) - MAX_DEPARTURE_LINES
-        text = f"{n} autre(s) départ(s) de pôles." if fr else f"{n} other(s) left a pole."
-        out.append(FeedItem(month, text, "bad"))
+        out.append(FeedItem(month, _say(lang, "others_left_poles", n=n), "bad"))
     joined = sum(e.kind == "pole_joined" for e in evs)
     if joined:
-        text = (
-            f"{joined} organisation(s) rejoignent un pôle."
-            if fr
-            else f"{joined} organisation(s) join a pole."
-        )
-        out.append(FeedItem(month, text, "good"))
+        out.append(FeedItem(month, _say(lang, "joined", n=joined), "good"))
     return out
 
 
