@@ -8,8 +8,12 @@ Two measures, both on the baseline territory (80 organisations), after a warm-up
   charts, pole cards, feed) and Solara's widget update — all the server does per step;
   also the panels alone (``views``: SVGs, cards and feed without Solara).
 - ``browser`` (``--browser``; needs Debian's Chromium and the offline asset cache): a
-  real ``ptce-sim web`` and Chromium, from the click to the new month shown on the
-  page, so the websocket round trip and the browser's drawing are in.
+  real ``ptce-sim web`` and Chromium, timed inside the page from the click on "one
+  month" to the frame painted after the last change it brings (the month, territory,
+  charts, cards and feed), so the websocket round trip, the browser's update and its
+  drawing are in; also when the server was idle again, the messages and bytes a month,
+  and the same click driven by Playwright from outside (which adds the driver's round
+  trips: what a test sees, not a user).
 
 Usage::
 
@@ -49,7 +53,7 @@ def server_side(steps: int) -> list[str]:
     import ipyvuetify as v
     import solara
 
-    from ptce_sim.apps.web import territory, views
+    from ptce_sim.apps.web import views
     from ptce_sim.apps.web.app import Page
     from ptce_sim.apps.web.session import Session
 
@@ -61,11 +65,8 @@ def server_side(steps: int) -> list[str]:
 
     def panels() -> None:
         s.step(1)
-        m = s.model
-        territory.svg(m, "fr")
-        views.series_svgs(m, "fr")
-        views.pole_cards(m, "fr")
-        s.feed("fr")
+        for draw in (views.territory_html, views.series_html, views.cards_html, views.feed_html):
+            draw(s, "fr")
 
     panels()  # warm-up
     lines.append(_summary("views (step + panels)", _timed(panels, steps)))
@@ -75,6 +76,55 @@ def server_side(steps: int) -> list[str]:
     button.click()  # warm-up
     lines.append(_summary("server (step + redraw)", _timed(button.click, steps)))
     return lines
+
+
+#: Put in the page before it loads: notes when the server says it is idle again (the
+#: kernel's ``status: idle`` message ends the handling of each click) and counts the
+#: websocket messages and bytes received.
+_WATCH_SOCKET = """
+(() => {
+  window.__ptce = {idle: null, messages: 0, bytes: 0};
+  const Native = window.WebSocket;
+  class Watched extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const d = e.data, w = window.__ptce;
+        w.messages += 1;
+        w.bytes += typeof d === 'string' ? d.length : (d.byteLength || d.size || 0);
+        if (typeof d === 'string' && d.length < 2000 && d.includes('"idle"')) {
+          w.idle = performance.now();
+        }
+      });
+    }
+  }
+  window.WebSocket = Watched;
+})();
+"""
+
+#: One month, timed inside the page: the click on "one month", then every change it
+#: brings to the page (the month, the territory, the charts, the cards, the feed) until
+#: the server is idle, and the frame painted after the last of them.
+_ONE_MONTH = """
+async () => {
+  const w = window.__ptce;
+  w.idle = null; w.messages = 0; w.bytes = 0;
+  let last = null, painted = null;
+  const seen = new MutationObserver(() => {
+    last = performance.now();
+    requestAnimationFrame(() => setTimeout(() => { painted = performance.now(); }, 0));
+  });
+  seen.observe(document.body, {subtree: true, childList: true, characterData: true});
+  const start = performance.now();
+  document.querySelector('.ptce-step button, button.ptce-step').click();
+  while (w.idle === null) await new Promise((r) => setTimeout(r, 2));
+  // Whatever the last messages change is drawn within a frame or two of them.
+  await new Promise((r) => setTimeout(r, 100));
+  seen.disconnect();
+  return {shown: painted - start, changed: last - start, idle: w.idle - start,
+          messages: w.messages, bytes: w.bytes};
+}
+"""
 
 
 def browser_side(steps: int) -> list[str]:
@@ -101,6 +151,7 @@ def browser_side(steps: int) -> list[str]:
         env=env,
     )
     url = f"http://127.0.0.1:{port}/"
+    shown, changed, idle, driven, sizes = [], [], [], [], []
     try:
         for _ in range(600):
             try:
@@ -113,24 +164,41 @@ def browser_side(steps: int) -> list[str]:
                 executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.add_init_script(_WATCH_SOCKET)
             page.goto(url)
             page.wait_for_selector("svg.ptce-territory")
+            for k in range(steps + 1):
+                r = page.evaluate(_ONE_MONTH)
+                if k:  # the first is a warm-up
+                    shown.append(r["shown"])
+                    changed.append(r["changed"])
+                    idle.append(r["idle"])
+                    sizes.append((r["messages"], r["bytes"]))
+            # The same click driven from outside (Playwright's click and polling), as a
+            # test would: adds the driver's own round trips to the page.
             button = page.get_by_role("button", name="Un mois")
-            ms = []
             for k in range(steps + 1):
                 t = time.perf_counter()
                 button.click()
                 page.wait_for_function(
                     "m => document.querySelector('.ptce-month').innerText.startsWith(m)",
-                    arg=f"Mois {k + 1} ",
+                    arg=f"Mois {steps + k + 2} ",
                 )
-                if k:  # the first is a warm-up
-                    ms.append(1000 * (time.perf_counter() - t))
+                if k:
+                    driven.append(1000 * (time.perf_counter() - t))
             browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    return [_summary("browser (click to new month)", ms)]
+    messages = statistics.median(m for m, _ in sizes)
+    kbytes = statistics.median(b for _, b in sizes) / 1000
+    return [
+        _summary("browser: click to all shown", shown),
+        _summary("  of which: last change", changed),
+        _summary("  server idle again", idle),
+        f"  {messages:.0f} websocket messages, {kbytes:.0f} kB a month (median)",
+        _summary("playwright click to month", driven),
+    ]
 
 
 def main() -> None:

@@ -156,6 +156,37 @@ def test_two_pages_have_two_models():
     assert month_text(b) == i18n.tr("fr", "month_start")
 
 
+def test_a_month_redraws_the_model_blocks_only(monkeypatch: pytest.MonkeyPatch):
+    """A month is one render pass that touches the blocks showing the model, not the
+    inputs' column nor the rest of the page (issue 15's 150 ms rests on it: redrawing
+    the whole page, about 200 widgets, cost more than the month itself)."""
+    import ipywidgets
+
+    rc = render_page()
+    click(rc, "Un mois")
+    (column,) = with_class(rc, "ptce-inputs")
+    todo, inputs = [column], set()
+    while todo:
+        w = todo.pop()
+        inputs.add(w.model_id)
+        todo.extend(k for k in getattr(w, "children", None) or [] if hasattr(k, "model_id"))
+    assert len(inputs) > 50  # the levers are in it
+    touched: set[str] = set()
+    send_state = ipywidgets.Widget.send_state
+
+    def spy(self, key=None):
+        touched.add(self.model_id)
+        return send_state(self, key)
+
+    monkeypatch.setattr(ipywidgets.Widget, "send_state", spy)
+    passes = rc.render_count
+    click(rc, "Un mois")
+    assert rc.render_count == passes + 1
+    assert not touched & inputs
+    assert 5 <= len(touched) <= 20  # month, territory, charts, cards, feed (and their boxes)
+    assert month_text(rc).startswith("Mois 2 ")
+
+
 # -- Mesa's SolaraViz on the same model --------------------------------------------------
 
 
@@ -225,6 +256,34 @@ def test_every_notable_event_reads_as_a_sentence(lang):
     assert len(items) >= len(events) - 3  # project events are summed up in one line
     assert all(it.text[0].isupper() or it.text[0].isdigit() for it in items)
     assert all(it.text.endswith(".") for it in items)
+
+
+def test_the_territory_draws_every_tie_thicker_with_trust():
+    import re
+    from itertools import pairwise
+
+    from ptce_sim.apps.web import territory
+
+    s = Session()
+    s.step(12)
+    ties = s.model.ties()
+    ties = ties[ties["ties"] > 0]
+    xy = territory._xy(s.model.orgs.position)
+    trust_of = {
+        f"M{xy[i, 0]:.1f} {xy[i, 1]:.1f}L{xy[j, 0]:.1f} {xy[j, 1]:.1f}": t
+        for i, j, t in zip(ties["i"], ties["j"], ties["trust"], strict=True)
+    }
+    picture = territory.svg(s.model, "fr")
+    group = re.search(r'<g class="ties"[^>]*>(.*?)</g>', picture).group(1)
+    paths = re.findall(r'stroke-width="([0-9.]+)" stroke-opacity="[0-9.]+" d="([^"]*)"', group)
+    segments = {float(w): re.findall(r"M[^M]+", d) for w, d in paths}
+    assert sum(len(v) for v in segments.values()) == len(ties) > 0  # a segment per pair
+    assert len(segments) > 1
+    # Every pair of a thicker line trusts more than every pair of a thinner one.
+    widths = sorted(segments)
+    for thin, thick in pairwise(widths):
+        assert max(trust_of[d] for d in segments[thin]) <= min(trust_of[d] for d in segments[thick])
+    assert picture.count('class="org"') == 80
 
 
 def test_an_intervention_reaches_the_model():

@@ -6,16 +6,19 @@ only and has no place for help texts, an "advanced" fold or interventions, which
 French-speaking class needs; its model is still driven the Mesa way (a model rebuilt
 from keywords on Reset, ``datacollector``, agents), and ``mesa_view.py`` serves the same
 model in SolaraViz for researchers. Each component receives the session and the
-``tick`` that changes whenever the model does, so it redraws then and only then.
+page's reactive values (:class:`PageState`); only the blocks that show the model read
+``tick``, which changes whenever the model does, so a month redraws them and nothing
+else (measured: 200 widgets reconciled a month before, a handful now).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from html import escape as _escape
 from typing import Any
 
+import reacton.core
 import solara
 
 from ptce_sim.apps.web import territory, views
@@ -23,14 +26,7 @@ from ptce_sim.apps.web.feed import pole_name
 from ptce_sim.apps.web.i18n import Lang, reason, tr
 from ptce_sim.apps.web.levers import Lever
 from ptce_sim.apps.web.session import Session, scenario_names
-
-
-def escape(text: str) -> str:
-    """Text for HTML content (apostrophes kept: French is full of them)."""
-    return _escape(text, quote=False)
-
-
-TONE_COLOURS = {"good": "#1b7837", "bad": "#b2182b", "info": "#555", "action": "#5e3c99"}
+from ptce_sim.apps.web.views import escape
 
 
 @dataclass(frozen=True)
@@ -40,8 +36,11 @@ class PageState:
     Why: a component re-renders when a reactive value it reads changes, or when its
     arguments change. Passing this object (never a fresh closure or a counter) lets each
     panel redraw on its own signal: ``tick`` when the model changed (a month, an
-    intervention, a reset), ``config`` when the inputs did (levers, scenario, seed) —
-    so a month does not rebuild the two dozen levers.
+    intervention, a reset) — read only by the few blocks that show the model, so a month
+    redraws those and not the cards and buttons around them; ``running`` and ``poles``
+    when the run ends or the living poles change (the run buttons and the interventions'
+    pole picker); ``config`` when the inputs did (levers, scenario, seed) — so a month
+    does not rebuild the two dozen levers.
     """
 
     lang: solara.Reactive[Lang]
@@ -49,9 +48,38 @@ class PageState:
     config: solara.Reactive[int]
     playing: solara.Reactive[bool]
     speed: solara.Reactive[float]
+    running: solara.Reactive[bool]
+    poles: solara.Reactive[tuple[int, ...]]
+    batch: AbstractContextManager[Any]
 
-    def model_changed(self) -> None:
-        self.tick.set(self.tick.value + 1)
+    @classmethod
+    def create(cls, lang: solara.Reactive[Lang], session: Session) -> PageState:
+        """The page's values, made once per page (plain ``solara.reactive``), while the
+        page renders (its render context batches the redraws of a change)."""
+        return cls(
+            lang,
+            solara.reactive(0),
+            solara.reactive(0),
+            solara.reactive(False),
+            solara.reactive(4.0),
+            solara.reactive(session.running),
+            solara.reactive(tuple(session.living_poles())),
+            reacton.core.get_render_context(required=False) or nullcontext(),
+        )
+
+    def model_changed(self, session: Session) -> None:
+        """After a month, an intervention or a reset: the model's blocks redraw; the
+        buttons and the pole picker only if what they show changed (a reactive set to
+        an equal value notifies no one).
+
+        In one render pass: the page's render context, entered, holds the redraws back
+        until it is left (as Solara does for the listeners of one value), so the five
+        blocks that follow ``tick`` and those that follow ``running`` or ``poles`` are
+        drawn together and not in a pass each."""
+        with self.batch:
+            self.running.set(session.running)
+            self.poles.set(tuple(session.living_poles()))
+            self.tick.set(self.tick.value + 1)
 
     def inputs_changed(self) -> None:
         self.config.set(self.config.value + 1)
@@ -142,58 +170,88 @@ def Inputs(session: Session, state: PageState) -> None:
 
 
 @solara.component
-def RunBar(session: Session, state: PageState, tick: int) -> None:
+def RunBar(session: Session, state: PageState) -> None:
     """One month / play / pause / reset, speed, and where the run is — above the
     territory, where a class looks (and apart from the inputs, which a month does not
-    redraw)."""
+    redraw). Only the month's text follows each month; the buttons redraw when playing
+    starts or stops, or the run ends."""
     lang = state.lang.value
     playing = state.playing
 
     def step() -> None:
         session.step(1)
-        state.model_changed()
+        state.model_changed(session)
 
     def reset() -> None:
         playing.set(False)
         session.reset()
-        state.model_changed()
+        state.model_changed(session)
         state.inputs_changed()
 
-    month = session.month
-    text = tr(lang, "month", month=month, total=session.total) if month else tr(lang, "month_start")
-    if not session.running:
-        text += " — " + tr(lang, "finished")
+    running = state.running.value
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button(
             tr(lang, "step"),
             on_click=step,
             color="primary",
-            disabled=playing.value or not session.running,
+            disabled=playing.value or not running,
             classes=["ptce-step"],
         )
         solara.Button(
             tr(lang, "pause") if playing.value else tr(lang, "play"),
             on_click=lambda: playing.set(not playing.value),
             color="primary",
-            disabled=not session.running,
+            disabled=not running,
             classes=["ptce-play"],
         )
         solara.Button(tr(lang, "reset"), on_click=reset, classes=["ptce-reset"])
         solara.Text(tr(lang, "speed"), style={"font-size": "0.9em"})
         with solara.Div(style={"width": "180px"}):
             solara.SliderFloat("", value=state.speed, min=1.0, max=20.0, step=1.0)
-        solara.Text(text, classes=["ptce-month"], style={"font-weight": "bold"})
+        MonthText(session, state)
 
 
 @solara.component
-def TerritoryPanel(session: Session, state: PageState, tick: int) -> None:
-    """The territory picture, its legend and how to read it."""
+def MonthText(session: Session, state: PageState) -> None:
+    """Where the run is ("Mois 12 sur 240"), redrawn every month."""
     lang = state.lang.value
+    state.tick.value  # noqa: B018  (redraw when the model changes)
+    month = session.month
+    text = tr(lang, "month", month=month, total=session.total) if month else tr(lang, "month_start")
+    if not session.running:
+        text += " — " + tr(lang, "finished")
+    solara.Text(text, classes=["ptce-month"], style={"font-weight": "bold"})
+
+
+@solara.component
+def LiveHTML(
+    session: Session,
+    state: PageState,
+    draw: Callable[[Session, Lang], str],
+    css_class: str,
+    style: str = "",
+) -> None:
+    """One HTML block that follows the model: ``draw(session, lang)`` at every change.
+
+    Why a component of its own: it alone subscribes to ``state.tick``, so a month
+    redraws this one widget and not the card, title and help text around it (Solara
+    re-renders a component, and reconciles all its widgets, when a value it read
+    changes). ``draw`` is a module-level function, so the arguments compare equal from
+    one render of the parent to the next."""
+    lang = state.lang.value
+    state.tick.value  # noqa: B018  (redraw when the model changes)
     with session.lock:
         assert session.model is not None
-        picture = territory.svg(session.model, lang)
+        body = draw(session, lang)
+    solara.HTML(tag="div", unsafe_innerHTML=body, classes=[css_class], style=style)
+
+
+@solara.component
+def TerritoryPanel(session: Session, state: PageState) -> None:
+    """The territory picture, its legend and how to read it."""
+    lang = state.lang.value
     with solara.Card(tr(lang, "territory")):
-        solara.HTML(tag="div", unsafe_innerHTML=picture, classes=["ptce-territory-box"])
+        LiveHTML(session, state, views.territory_html, "ptce-territory-box")
         legend = " ".join(
             f'<span style="margin-right:10px"><span style="color:{c}">●</span> {escape(n)}</span>'
             for c, n in territory.legend(lang)
@@ -203,74 +261,38 @@ def TerritoryPanel(session: Session, state: PageState, tick: int) -> None:
 
 
 @solara.component
-def SeriesPanel(session: Session, state: PageState, tick: int) -> None:
-    """The time series, two charts a row."""
-    lang = state.lang.value
-    with session.lock:
-        assert session.model is not None
-        svgs = views.series_svgs(session.model, lang)
-    with solara.Card(tr(lang, "series")), solara.ColumnsResponsive(default=12, large=6):
-        for key, picture in svgs.items():
-            solara.HTML(tag="div", unsafe_innerHTML=picture, classes=[f"ptce-chart-{key}"])
+def SeriesPanel(session: Session, state: PageState) -> None:
+    """The time series, two charts a row on a wide screen."""
+    with solara.Card(tr(state.lang.value, "series")):
+        LiveHTML(session, state, views.series_html, "ptce-series")
 
 
 @solara.component
-def PoleCards(session: Session, state: PageState, tick: int) -> None:
+def PoleCards(session: Session, state: PageState) -> None:
     """A card per living pole (one HTML block: a month redraws one widget, not hundreds)."""
-    lang = state.lang.value
-    with session.lock:
-        assert session.model is not None
-        cards = views.pole_cards(session.model, lang)
-    sep = " : " if lang == "fr" else ": "
-    blocks = []
-    for c in cards:
-        lines = "".join(f"<div>{escape(line)}</div>" for line in c.lines)
-        if c.income:
-            income = ", ".join(f"{escape(src)} {v} k€" for src, v in c.income)
-            lines += f"<div><b>{escape(tr(lang, 'card_income'))}</b>{sep}{income}</div>"
-        blocks.append(
-            f'<div class="ptce-pole-card" data-pole="{c.pole_id}" style="border:1px solid #ccc;'
-            "border-radius:6px;padding:8px 10px;margin:4px;min-width:240px;flex:1 1 260px;"
-            f'font-size:0.9em"><div style="font-weight:bold;font-size:1.1em">'
-            f"{escape(c.title)} · {escape(c.status)}</div>{lines}</div>"
-        )
-    body = "".join(blocks) or f"<div>{escape(tr(lang, 'no_pole'))}</div>"
-    with solara.Card(tr(lang, "cards")):
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=body,
-            classes=["ptce-cards"],
-            style="display:flex;flex-wrap:wrap",
-        )
+    with solara.Card(tr(state.lang.value, "cards")):
+        LiveHTML(session, state, views.cards_html, "ptce-cards", "display:flex;flex-wrap:wrap")
 
 
 @solara.component
-def Feed(session: Session, state: PageState, tick: int) -> None:
+def Feed(session: Session, state: PageState) -> None:
     """The newest events in plain language, newest first (one HTML block)."""
-    lang = state.lang.value
-    items = session.feed(lang)
-    lines = [
-        f'<div class="ptce-feed-line ptce-{it.tone}" style="color:{TONE_COLOURS[it.tone]};'
-        f'margin-bottom:3px">{escape(tr(lang, "month_prefix"))} {it.month + 1} · '
-        f"{escape(it.text)}</div>"
-        for it in items
-    ]
-    body = "".join(lines) or escape(tr(lang, "feed_empty"))
-    with solara.Card(tr(lang, "feed")):
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=body,
-            classes=["ptce-feed"],
-            style="max-height:420px;overflow-y:auto;font-size:0.9em",
+    with solara.Card(tr(state.lang.value, "feed")):
+        LiveHTML(
+            session,
+            state,
+            views.feed_html,
+            "ptce-feed",
+            "max-height:420px;overflow-y:auto;font-size:0.9em",
         )
 
 
 @solara.component
-def Interventions(session: Session, state: PageState, tick: int) -> None:
+def Interventions(session: Session, state: PageState) -> None:
     """Buttons that act on the territory now: a leader leaves, a grant ends, the local
     authority stops its subsidy, a call for projects opens."""
     lang = state.lang.value
-    poles = session.living_poles()
+    poles = state.poles.value
     chosen, set_chosen = solara.use_state(None)
     message, set_message = solara.use_state("")
     target = chosen if chosen in poles else (poles[0] if poles else None)
@@ -278,7 +300,7 @@ def Interventions(session: Session, state: PageState, tick: int) -> None:
     def act(kind: str, **options: Any) -> None:
         refusal = session.intervene(kind, **options)
         set_message(reason(lang, refusal) if refusal else tr(lang, "done"))
-        state.model_changed()
+        state.model_changed(session)
 
     with solara.Card(tr(lang, "interventions"), subtitle=tr(lang, "interventions_help")):
         if poles:

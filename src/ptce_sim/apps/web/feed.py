@@ -127,9 +127,36 @@ def describe(events: list[Event], model: TerritoryModel, lang: Lang) -> list[Fee
     return items
 
 
+#: The month's summary lines (French, English).
+SUMMARY: dict[str, tuple[str, str]] = {
+    "departure": (
+        "La personne chargée de coopération de {who} est partie ; "
+        "{ties} liens de confiance affaiblis.",
+        "The cooperation officer of {who} left; {ties} trust ties weakened.",
+    ),
+    "other_departures": (
+        "{rest} autre(s) départ(s) et {arrivals} arrivée(s) dans les organisations ce mois-ci.",
+        "{rest} other departure(s) and {arrivals} arrival(s) in the organisations this month.",
+    ),
+    "cooperations": (
+        "{started} coopération(s) lancée(s) ; {done} terminée(s), dont {ok} réussie(s).",
+        "{started} cooperation(s) started; {done} completed, {ok} successful.",
+    ),
+    "pole_left": ("{who} quitte {pole} ({why}).", "{who} leaves {pole} ({why})."),
+    "unpaid_dues": ("cotisations impayées", "unpaid dues"),
+    "not_worth_it": ("plus assez d'intérêt", "no longer worth it"),
+    "others_left_poles": ("{n} autre(s) départ(s) de pôles.", "{n} other(s) left a pole."),
+    "joined": ("{n} organisation(s) rejoignent un pôle.", "{n} organisation(s) join a pole."),
+}
+
+
+def _say(lang: Lang, key: str, **fields: object) -> str:
+    """A summary line in ``lang`` with its fields filled in."""
+    return _in(lang, SUMMARY[key]).format(**fields)
+
+
 def _month_lines(month: int, evs: list[Event], model: TerritoryModel, lang: Lang) -> list[FeedItem]:
     out: list[FeedItem] = []
-    fr = lang == "fr"
     departures = [e for e in evs if e.kind == "departure"]
     leaders_lost = {(e.org, e.person) for e in evs if e.kind == "leader_lost"}
     shown = 0
@@ -138,43 +165,19 @@ def _month_lines(month: int, evs: list[Event], model: TerritoryModel, lang: Lang
             e.value < NOTABLE_TIES and (e.org, e.person) not in leaders_lost
         ):
             continue
-        who = org_name(model, e.org, lang)
-        ties = int(e.value)
-        if fr:
-            text = (
-                f"La personne chargée de coopération de {who} est partie ; "
-                f"{ties} liens de confiance affaiblis."
-            )
-        else:
-            text = f"The cooperation officer of {who} left; {ties} trust ties weakened."
+        text = _say(lang, "departure", who=org_name(model, e.org, lang), ties=int(e.value))
         out.append(FeedItem(month, text, "bad"))
         shown += 1
     if len(departures) > shown:
-        rest = len(departures) - shown
         arrivals = sum(e.kind == "arrival" for e in evs)
-        if fr:
-            text = (
-                f"{rest} autre(s) départ(s) et {arrivals} arrivée(s) "
-                "dans les organisations ce mois-ci."
-            )
-        else:
-            text = (
-                f"{rest} other departure(s) and {arrivals} arrival(s) "
-                "in the organisations this month."
-            )
+        text = _say(lang, "other_departures", rest=len(departures) - shown, arrivals=arrivals)
         out.append(FeedItem(month, text, "info"))
     out.extend(_membership_lines(month, evs, model, lang))
     started = sum(e.kind == "project_started" for e in evs)
     done = [e for e in evs if e.kind == "project_completed"]
     if started or done:
         ok = sum(e.value > 0.5 for e in done)
-        if fr:
-            text = (
-                f"{started} coopération(s) lancée(s) ; {len(done)} terminée(s), "
-                f"dont {ok} réussie(s)."
-            )
-        else:
-            text = f"{started} cooperation(s) started; {len(done)} completed, {ok} successful."
+        text = _say(lang, "cooperations", started=started, done=len(done), ok=ok)
         out.append(FeedItem(month, text, "info"))
     for e in evs:
         line = _notable(e, model, lang)
@@ -187,187 +190,155 @@ def _membership_lines(
     month: int, evs: list[Event], model: TerritoryModel, lang: Lang
 ) -> list[FeedItem]:
     """Organisations leaving a pole (a line each, a few a month), joins summed up."""
-    fr = lang == "fr"
     out = []
     left = [e for e in evs if e.kind == "pole_left"]
     for e in left[:MAX_DEPARTURE_LINES]:
-        who, pole = org_name(model, e.org, lang), _pole(lang, e.pole)
-        if e.code == 1:
-            why = " (cotisations impayées)" if fr else " (unpaid dues)"
-        else:
-            why = " (plus assez d'intérêt)" if fr else " (no longer worth it)"
-        text = f"{who} quitte {pole}{why}." if fr else f"{who} leaves {pole}{why}."
+        why = _say(lang, "unpaid_dues" if e.code == 1 else "not_worth_it")
+        text = _say(
+            lang, "pole_left", who=org_name(model, e.org, lang), pole=_pole(lang, e.pole), why=why
+        )
         out.append(FeedItem(month, _cap(text), "bad"))
     if len(left) > MAX_DEPARTURE_LINES:
         n = len(left) - MAX_DEPARTURE_LINES
-        text = f"{n} autre(s) départ(s) de pôles." if fr else f"{n} other(s) left a pole."
-        out.append(FeedItem(month, text, "bad"))
+        out.append(FeedItem(month, _say(lang, "others_left_poles", n=n), "bad"))
     joined = sum(e.kind == "pole_joined" for e in evs)
     if joined:
-        text = (
-            f"{joined} organisation(s) rejoignent un pôle."
-            if fr
-            else f"{joined} organisation(s) join a pole."
-        )
-        out.append(FeedItem(month, text, "good"))
+        out.append(FeedItem(month, _say(lang, "joined", n=joined), "good"))
     return out
+
+
+#: The sentence of each notable event (French, English) and its tone. Fields: {pole}
+#: the pole ("le pôle Vallée"), {who} the organisation of ``org``, {n} the value as a
+#: whole number, {value} the value with one decimal (k€ a month, FTE), {months} the
+#: code (a grant's length), {cause} why a pole died.
+NOTABLE: dict[str, tuple[str, str, str]] = {
+    "pole_formed": (
+        "{pole} est né autour de {who} ({n} membres).",
+        "{pole} formed around {who} ({n} members).",
+        "good",
+    ),
+    "pole_formalised": (
+        "{pole} s'est formalisé avec {n} membres.",
+        "{pole} formalised with {n} members.",
+        "good",
+    ),
+    "pole_vegetating": (
+        "{pole} est en sommeil : sa cellule n'a plus de salarié.",
+        "{pole} is vegetating: its cell has no staff left.",
+        "bad",
+    ),
+    "pole_reanimated": (
+        "{pole} repart : sa cellule embauche à nouveau.",
+        "{pole} is revived: its cell hires again.",
+        "good",
+    ),
+    "pole_died": ("{pole} a disparu ({cause}).", "{pole} died ({cause}).", "bad"),
+    "leader_lost": (
+        "{pole} a perdu son leader, de {who}.",
+        "{pole} lost its leader, from {who}.",
+        "bad",
+    ),
+    "leader_found": (
+        "{pole} a un nouveau leader, de {who}.",
+        "{pole} has a new leader, from {who}.",
+        "good",
+    ),
+    "grant_won": (
+        "{pole} est lauréat d'un appel à projets ({value} k€ par mois, {months} mois).",
+        "{pole} won a call for projects ({value} k€ a month, {months} months).",
+        "good",
+    ),
+    "grant_ended": (
+        "Fin de la subvention d'appel pour {pole}.",
+        "The call grant of {pole} ended.",
+        "bad",
+    ),
+    "cell_hired": (
+        "{pole} embauche : la cellule passe à {value} ETP.",
+        "{pole} hires: its cell grows to {value} FTE.",
+        "good",
+    ),
+    "cell_cut": (
+        "{pole} réduit sa cellule à {value} ETP.",
+        "{pole} cuts its cell to {value} FTE.",
+        "bad",
+    ),
+    "subsidy_started": (
+        "La collectivité subventionne {pole}.",
+        "The local authority subsidises {pole}.",
+        "good",
+    ),
+    "subsidy_stopped": (
+        "La collectivité arrête de subventionner {pole}.",
+        "The local authority stops subsidising {pole}.",
+        "bad",
+    ),
+}
+#: Why a pole died, in words (French, English), by its cause in ``rules.poles.CAUSES``.
+CAUSE_WORDS: dict[str, tuple[str, str]] = {
+    "funding": ("faute d'argent", "out of money"),
+    "trust_collapse": ("la confiance s'est effondrée", "trust collapsed"),
+    "leader_loss": ("plus personne pour le porter", "nobody left to lead it"),
+    "membership_erosion": ("trop peu de membres", "too few members"),
+}
+#: The line of each intervention (French, English); ``stop_subsidy_all`` is the local
+#: authority's stop for every pole (no target). {pole} the target, {n} the months.
+INTERVENTIONS: dict[str, tuple[str, str]] = {
+    "leader_leaves": (
+        "Intervention : le leader de {pole} s'en va.",
+        "Intervention: the leader of {pole} leaves.",
+    ),
+    "end_grant": (
+        "Intervention : la subvention de {pole} s'arrête.",
+        "Intervention: the grant of {pole} ends.",
+    ),
+    "stop_subsidy": (
+        "Intervention : la collectivité arrête de soutenir {pole}.",
+        "Intervention: the local authority stops supporting {pole}.",
+    ),
+    "stop_subsidy_all": (
+        "Intervention : la collectivité arrête toute subvention aux pôles.",
+        "Intervention: the local authority stops every subsidy to poles.",
+    ),
+    "open_call": (
+        "Intervention : un appel à projets s'ouvre pour {n} mois.",
+        "Intervention: a call for projects opens for {n} months.",
+    ),
+}
+
+
+def _in(lang: Lang, words: tuple[str, ...]) -> str:
+    """The French or the English of a (French, English, ...) entry."""
+    return words[0] if lang == "fr" else words[1]
 
 
 def _notable(e: Event, model: TerritoryModel, lang: Lang) -> tuple[str, str] | None:
     """The sentence and tone of one notable event, or None for the routine ones."""
-    fr = lang == "fr"
-    p = _pole(lang, e.pole) if e.pole >= 0 else ""
-    k = e.kind
-    if k == "pole_formed":
-        n = int(e.value)
-        return (
-            _cap(f"{p} est né autour de {org_name(model, e.org, lang)} ({n} membres).")
-            if fr
-            else _cap(f"{p} formed around {org_name(model, e.org, lang)} ({n} members)."),
-            "good",
-        )
-    if k == "pole_formalised":
-        n = int(e.value)
-        return (
-            _cap(f"{p} s'est formalisé avec {n} membres.")
-            if fr
-            else _cap(f"{p} formalised with {n} members."),
-            "good",
-        )
-    if k == "pole_vegetating":
-        return (
-            _cap(f"{p} est en sommeil : sa cellule n'a plus de salarié.")
-            if fr
-            else _cap(f"{p} is vegetating: its cell has no staff left."),
-            "bad",
-        )
-    if k == "pole_reanimated":
-        return (
-            _cap(f"{p} repart : sa cellule embauche à nouveau.")
-            if fr
-            else _cap(f"{p} is revived: its cell hires again."),
-            "good",
-        )
-    if k == "pole_died":
-        cause = CAUSES[e.code] if 0 <= e.code < len(CAUSES) else ""
-        causes_fr = {
-            "funding": "faute d'argent",
-            "trust_collapse": "la confiance s'est effondrée",
-            "leader_loss": "plus personne pour le porter",
-            "membership_erosion": "trop peu de membres",
-        }
-        causes_en = {
-            "funding": "out of money",
-            "trust_collapse": "trust collapsed",
-            "leader_loss": "nobody left to lead it",
-            "membership_erosion": "too few members",
-        }
-        return (
-            _cap(f"{p} a disparu ({causes_fr.get(cause, cause)}).")
-            if fr
-            else _cap(f"{p} died ({causes_en.get(cause, cause)})."),
-            "bad",
-        )
-    if k == "leader_lost":
-        who = org_name(model, e.org, lang)
-        return (
-            _cap(f"{p} a perdu son leader, de {who}.")
-            if fr
-            else _cap(f"{p} lost its leader, from {who}."),
-            "bad",
-        )
-    if k == "leader_found":
-        who = org_name(model, e.org, lang)
-        return (
-            _cap(f"{p} a un nouveau leader, de {who}.")
-            if fr
-            else _cap(f"{p} has a new leader, from {who}."),
-            "good",
-        )
-    if k == "grant_won":
-        amount = number(lang, e.value, 1)
-        return (
-            _cap(f"{p} est lauréat d'un appel à projets ({amount} k€ par mois, {e.code} mois).")
-            if fr
-            else _cap(f"{p} won a call for projects ({amount} k€ a month, {e.code} months)."),
-            "good",
-        )
-    if k == "grant_ended":
-        return (
-            _cap(f"Fin de la subvention d'appel pour {p}.")
-            if fr
-            else _cap(f"The call grant of {p} ended."),
-            "bad",
-        )
-    if k in ("cell_hired", "cell_cut"):
-        fte = number(lang, e.value, 1)
-        if k == "cell_hired":
-            return (
-                _cap(f"{p} embauche : la cellule passe à {fte} ETP.")
-                if fr
-                else _cap(f"{p} hires: its cell grows to {fte} FTE."),
-                "good",
-            )
-        return (
-            _cap(f"{p} réduit sa cellule à {fte} ETP.")
-            if fr
-            else _cap(f"{p} cuts its cell to {fte} FTE."),
-            "bad",
-        )
-    if k == "subsidy_started":
-        return (
-            _cap(f"La collectivité subventionne {p}.")
-            if fr
-            else _cap(f"The local authority subsidises {p}."),
-            "good",
-        )
-    if k == "subsidy_stopped":
-        return (
-            _cap(f"La collectivité arrête de subventionner {p}.")
-            if fr
-            else _cap(f"The local authority stops subsidising {p}."),
-            "bad",
-        )
-    if k == "intervention":
+    if e.kind == "intervention":
         return _intervention(e, lang), "action"
-    return None
+    entry = NOTABLE.get(e.kind)
+    if entry is None:
+        return None
+    template = _in(lang, entry)
+    cause = CAUSES[e.code] if 0 <= e.code < len(CAUSES) else ""
+    text = template.format(
+        pole=_pole(lang, e.pole) if e.pole >= 0 else "",
+        who=org_name(model, e.org, lang) if "{who}" in template else "",
+        n=int(e.value),
+        value=number(lang, e.value, 1),
+        months=e.code,
+        cause=_in(lang, CAUSE_WORDS[cause]) if cause in CAUSE_WORDS else cause,
+    )
+    return _cap(text), entry[2]
 
 
 def _intervention(e: Event, lang: Lang) -> str:
     from ptce_sim.world.interventions import KINDS
 
     kind = KINDS[e.code] if 0 <= e.code < len(KINDS) else "?"
+    if kind == "stop_subsidy" and e.pole < 0:
+        kind = "stop_subsidy_all"
+    if kind not in INTERVENTIONS:
+        return "Intervention."
     target = _pole(lang, e.pole) if e.pole >= 0 else ""
-    fr = lang == "fr"
-    if kind == "leader_leaves":
-        return (
-            f"Intervention : le leader de {target} s'en va."
-            if fr
-            else f"Intervention: the leader of {target} leaves."
-        )
-    if kind == "end_grant":
-        return (
-            f"Intervention : la subvention de {target} s'arrête."
-            if fr
-            else f"Intervention: the grant of {target} ends."
-        )
-    if kind == "stop_subsidy":
-        if e.pole >= 0:
-            return (
-                f"Intervention : la collectivité arrête de soutenir {target}."
-                if fr
-                else f"Intervention: the local authority stops supporting {target}."
-            )
-        return (
-            "Intervention : la collectivité arrête toute subvention aux pôles."
-            if fr
-            else "Intervention: the local authority stops every subsidy to poles."
-        )
-    if kind == "open_call":
-        months = int(e.value)
-        return (
-            f"Intervention : un appel à projets s'ouvre pour {months} mois."
-            if fr
-            else f"Intervention: a call for projects opens for {months} months."
-        )
-    return "Intervention."
+    return _in(lang, INTERVENTIONS[kind]).format(pole=target, n=int(e.value))
