@@ -312,7 +312,7 @@ def search(streams, t, P, D, persons, orgs, trust, projects, tally):
     s = len(searching)
     if s == 0:
         return 0
-    draws = rng.random((s, D.search_draws))
+    draws = rng.random(s * D.search_draws).reshape((s, D.search_draws))  # flat: see turnover
     width = projects.members.shape[1]
     if D.slot_draws > width:
         most = 0  # max_partners raised by a policy beyond the table's width

@@ -27,7 +27,10 @@ def turnover(streams, t, P, persons, orgs, trust, tally):  # pragma: no cover - 
     """Tenures grow, vacancies run down (a post whose vacancy ends gets its newcomer,
     with the handover of its organisation's pole), persons in post leave. Counts the
     arrivals, departures and ties lost into ``tally``."""
-    u = streams.turnover.random((3, persons.present.shape[0], S))
+    # Drawn flat then reshaped (the same numbers in the same order): one compiled
+    # specialisation of random() fewer for numba to build.
+    n_slots = persons.present.shape[0]
+    u = streams.turnover.random(3 * n_slots * S).reshape((3, n_slots, S))
     present, vacancy = persons.present, persons.vacancy
     n = present.shape[0]
     arrivals = np.empty(n * S, dtype=np.int64)
