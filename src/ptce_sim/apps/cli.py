@@ -28,6 +28,11 @@ from ptce_sim.apps.cli_common import (
 from ptce_sim.apps.cli_files import params, report, validate
 from ptce_sim.apps.cli_run import compare, patterns, run
 from ptce_sim.apps.cli_sweep import calibrate, sweep
+from ptce_sim.apps.interrupts import (
+    forget_caught_interrupt,
+    ignore_further_interrupts,
+    own_process,
+)
 from ptce_sim.apps.progress import LazyProgress
 from ptce_sim.apps.sensitivity.commands import discover_command, sensitivity_command
 from ptce_sim.base.errors import ConfigError
@@ -71,11 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     with ``argv`` (tests)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     INVOCATION[:] = args
+    if argv is None:
+        own_process()  # Ctrl-C handling that only the process itself may install
     try:
         code = _dispatch(args)
     finally:
+        ignore_further_interrupts()  # the command is over: a Ctrl-C now changes nothing
         outdir.cleanup()  # folders this command created and left empty
     if argv is None:
+        forget_caught_interrupt()  # exit with `code`, even after a caught Ctrl-C
         sys.exit(code)
     return code
 
@@ -92,6 +101,7 @@ def _dispatch(args: list[str]) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except (click.exceptions.Abort, KeyboardInterrupt):
+        ignore_further_interrupts()  # a second Ctrl-C must not break the report
         _stop_workers()
         click.echo("interrupted (Ctrl-C); nothing more was written", err=True)
         return EXIT_INTERRUPTED
