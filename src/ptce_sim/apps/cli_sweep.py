@@ -76,10 +76,10 @@ def sweep(
         restart = out is not None and outdir.stillborn(Path(out))  # cleared by the engine
         folder = outdir.prepare(out, Path(exp.path).stem, resume or restart)
         if resume:
-            from ptce_sim.apps import sweep as engine
+            from ptce_sim.apps.sweep_folder import check_resume
 
             if not outdir.stillborn(folder):
-                engine.check_resume(exp, folder)
+                check_resume(exp, folder)
     except ConfigError as err:
         fail(err)
     resume_cmd = f"ptce-sim sweep {experiment_ref} --out {folder} --resume"
