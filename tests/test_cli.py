@@ -7,6 +7,7 @@ import io
 import json
 import math
 import re
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -436,7 +437,9 @@ def test_out_pointing_at_a_file_is_refused(
 def test_interrupted_writing_leaves_no_output_folder(
     run_cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Ctrl-C while the files are being written: neither the folder nor a temporary one."""
+    """Ctrl-C while the files are being written: neither the folder nor a temporary one.
+    Called in-process, the command leaves the caller's Ctrl-C handler as it found it
+    (only the ``ptce-sim`` process itself ignores Ctrl-C once interrupted)."""
     from ptce_sim.world import run as run_module
 
     def interrupted(obj: Any, path: Path) -> None:
@@ -446,8 +449,10 @@ def test_interrupted_writing_leaves_no_output_folder(
     monkeypatch.setattr(run_module, "_dump", interrupted)
     runs = tmp_path / "runs"
     runs.mkdir()
+    handler = signal.getsignal(signal.SIGINT)
     result = run_cli("run", "--steps", "2", "--out", runs / "out")
     assert result.code == 130  # interrupted: one line, exit 130
+    assert signal.getsignal(signal.SIGINT) is handler
     assert result.err_lines[-1].startswith("interrupted")
     assert "Traceback" not in result.err
     assert list(runs.iterdir()) == []

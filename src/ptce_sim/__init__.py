@@ -10,11 +10,22 @@ The package is layered (see ``docs/architecture.md``)::
 Each layer imports only the layers below it; ``import-linter`` checks this in CI.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ptce-sim")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
-
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> str:
+    """``ptce_sim.__version__``, read from the installed package's metadata on first use.
+
+    Why lazily: importing ``importlib.metadata`` and reading the metadata take about
+    50 ms, and every ``ptce-sim`` command imports this package before its Ctrl-C handler
+    is installed (``apps/entry.py``): a Ctrl-C in that time printed a traceback."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("ptce-sim")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        value = "0+unknown"
+    globals()["__version__"] = value
+    return value

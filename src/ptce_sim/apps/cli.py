@@ -28,6 +28,11 @@ from ptce_sim.apps.cli_common import (
 from ptce_sim.apps.cli_files import params, report, validate
 from ptce_sim.apps.cli_run import compare, patterns, run
 from ptce_sim.apps.cli_sweep import calibrate, sweep
+from ptce_sim.apps.interrupts import (
+    forget_caught_interrupt,
+    ignore_further_interrupts,
+    own_process,
+)
 from ptce_sim.apps.progress import LazyProgress
 from ptce_sim.apps.sensitivity.commands import discover_command, sensitivity_command
 from ptce_sim.base.errors import ConfigError
@@ -38,8 +43,23 @@ _fail = fail
 __all__ = ["LazyProgress", "cli", "main"]
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the version is read from the package metadata only when asked
+    (about 50 ms that every other command would spend before its first line)."""
+    if value and not ctx.resilient_parsing:
+        click.echo(f"ptce-sim, version {ptce_sim.__version__}")
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(ptce_sim.__version__, prog_name="ptce-sim")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def cli() -> None:
     """Simulate territorial economic cooperation poles (PTCE).
 
@@ -71,11 +91,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     with ``argv`` (tests)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     INVOCATION[:] = args
+    if argv is None:
+        own_process()  # Ctrl-C handling that only the process itself may install
     try:
         code = _dispatch(args)
     finally:
+        ignore_further_interrupts()  # the command is over: a Ctrl-C now changes nothing
         outdir.cleanup()  # folders this command created and left empty
     if argv is None:
+        forget_caught_interrupt()  # exit with `code`, even after a caught Ctrl-C
         sys.exit(code)
     return code
 
@@ -92,6 +116,7 @@ def _dispatch(args: list[str]) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except (click.exceptions.Abort, KeyboardInterrupt):
+        ignore_further_interrupts()  # a second Ctrl-C must not break the report
         _stop_workers()
         click.echo("interrupted (Ctrl-C); nothing more was written", err=True)
         return EXIT_INTERRUPTED

@@ -24,6 +24,7 @@ from ptce_sim.apps.engine_cli import (
     start_workers,
     stop_workers,
 )
+from ptce_sim.apps.interrupts import ignore_further_interrupts
 from ptce_sim.base.errors import ConfigError
 
 
@@ -75,10 +76,10 @@ def sweep(
         restart = out is not None and outdir.stillborn(Path(out))  # cleared by the engine
         folder = outdir.prepare(out, Path(exp.path).stem, resume or restart)
         if resume:
-            from ptce_sim.apps import sweep as engine
+            from ptce_sim.apps.sweep_folder import check_resume
 
             if not outdir.stillborn(folder):
-                engine.check_resume(exp, folder)
+                check_resume(exp, folder)
     except ConfigError as err:
         fail(err)
     resume_cmd = f"ptce-sim sweep {experiment_ref} --out {folder} --resume"
@@ -128,6 +129,7 @@ def sweep(
 
 def _interrupted(stop: BaseException, where: str, resume_cmd: str) -> None:
     """One line for an interrupted sweep (what is saved, how to resume), exit 130."""
+    ignore_further_interrupts()  # what is finished is saved: only the shutdown remains
     from ptce_sim.apps import sweep as engine  # lazily, as the commands do
 
     saved = (

@@ -4,7 +4,9 @@ Why a module of its own: importing the command line (click, rich, the parameter
 declarations, numpy) takes a good part of a second, and a Ctrl-C during those imports
 printed a traceback of whichever import it interrupted. This module imports nothing but
 the standard library before it installs the handler, then loads the command line, which
-from then on reports an interrupt in one line itself (``cli.main``).
+from then on reports an interrupt in one line itself (``cli.main``). What runs before it
+is Python's own start and the package's ``__init__`` (which reads nothing: the version
+is read when asked), a few hundredths of a second.
 """
 
 from __future__ import annotations

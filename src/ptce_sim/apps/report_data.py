@@ -18,7 +18,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from ptce_sim.apps.compare import durations
-from ptce_sim.apps.sweep import META_KEY, STATE, TABLES
+from ptce_sim.apps.sweep_folder import STATE
+from ptce_sim.apps.sweep_tables import META_KEY, TABLES
 from ptce_sim.base.errors import ConfigError
 from ptce_sim.world.survival import KaplanMeier, kaplan_meier
 

@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from ptce_sim.apps import provenance
-from ptce_sim.apps.sweep import META_KEY
+from ptce_sim.apps.sweep_tables import META_KEY
 from ptce_sim.base.errors import ConfigError, suggest
 from ptce_sim.base.params import apply_updates, iter_specs
 from ptce_sim.world.parameters import Parameters

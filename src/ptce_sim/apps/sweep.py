@@ -19,41 +19,34 @@ in flight, and commits the results in batches (``store.py``). Why each choice:
 - **a folder holds one experiment**: ``sweep.json`` records the experiment's identity
   (design, seeds, scenarios, outputs) and the model code; a resume that differs in any
   of them is refused rather than mixed.
+
+The output folder (creation, resume checks, lock) is ``sweep_folder.py``; the tables'
+schemas and the batch of uncommitted runs are ``sweep_tables.py``; this module runs the
+tasks (the worker side included) and commits them.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
-import ptce_sim
 from ptce_sim.apps import provenance
 from ptce_sim.apps.experiment import SCENARIO, Experiment
-from ptce_sim.apps.outdir import stillborn
-from ptce_sim.apps.store import RUNS, PartStore, schema
+from ptce_sim.apps.store import RUNS, PartStore
+from ptce_sim.apps.sweep_folder import STATE, Lock, prepare
+from ptce_sim.apps.sweep_tables import TABLES, Batch, schemas
 from ptce_sim.base.errors import ConfigError
-from ptce_sim.base.params import flat_dict, iter_specs
-from ptce_sim.world import schema as types
+from ptce_sim.base.params import flat_dict
 from ptce_sim.world.parameters import Parameters
-from ptce_sim.world.pole_state import POLE_COLUMNS
 from ptce_sim.world.scenario import Scenario
 
 BACKENDS = ("loky", "dask")
-STATE = "sweep.json"
-FORMAT = 1
-META_KEY = "ptce_sim.sweep"
-IDS = ("run_id", "point", "replicate")
-DATES = ("formed_date", "formalised_date", "died_date")
-TABLES = {"runs": "runs.parquet", "poles": "poles.parquet", "timeseries": "timeseries.parquet"}
 Progress = Callable[[int, int, int, float], None]
 
 
@@ -197,221 +190,6 @@ def chunk_size(remaining: int, workers: int) -> int:
     idle core, a tenth of the sweep); small final chunks end together.
     """
     return max(1, min(32, remaining // (8 * max(workers, 1))))
-
-
-# -- tables ----------------------------------------------------------------------------------
-def schemas(exp: Experiment) -> tuple[dict[str, pa.Schema], dict[str, list[str]]]:
-    """The declared schema and sort keys of each table the experiment writes."""
-    meta = {META_KEY: json.dumps(table_metadata(exp), sort_keys=True)}
-    dated = any(s.start for s in exp.scenarios.values())
-    labels = [SCENARIO, *exp.bundles]
-    ptype = {int: "int64", float: "float64", bool: "bool", str: "string"}
-    runs = [("run_id", "string"), ("point", "int64"), ("replicate", "int64"), ("seed", "int64")]
-    runs += [(name, "string") for name in labels]
-    runs += [(s.key, ptype[s.type]) for s in iter_specs(Parameters)]
-    runs += [(k, types.summary_type(k)) for k in exp.keep]
-    ids = [("run_id", "string"), ("point", "int64"), ("replicate", "int64")]
-    out = {RUNS: schema(runs, meta)}
-    sort = {RUNS: ["run_id"]}
-    if exp.poles:
-        cols = [*POLE_COLUMNS, *(DATES if dated else ())]
-        out["poles"] = schema(ids + [(c, types.pole_type(c)) for c in cols], meta)
-        sort["poles"] = ["run_id", "pole_id"]
-    if exp.timeseries:
-        cols = ["month", *(["date"] if dated else []), *exp.timeseries]
-        out["timeseries"] = schema(ids + [(c, types.timeseries_type(c)) for c in cols], meta)
-        sort["timeseries"] = ["run_id", "month"]
-    return out, sort
-
-
-def table_metadata(exp: Experiment) -> dict[str, Any]:
-    """Stored in every table: enough to re-run any row alone (policies are not columns)."""
-    return {
-        "format": FORMAT,
-        "ptce_sim": ptce_sim.__version__,
-        "model_code": provenance.model_code(),
-        "experiment": exp.path,
-        "design": exp.design,
-        "replicates": exp.replicates,
-        "seed": exp.seed,
-        "factors": list(exp.factors),
-        "labels": [SCENARIO, *exp.bundles],
-        "scenarios": {
-            ref: {
-                "name": s.name,
-                "description": s.description,
-                "start": s.start,
-                "path": s.path,
-                "policies": [
-                    {"at": p.at, "set": dict(p.updates), "source": p.source} for p in s.policies
-                ],
-            }
-            for ref, s in exp.scenarios.items()
-        },
-    }
-
-
-class Batch:
-    """Finished runs not yet committed, as columns per table."""
-
-    def __init__(self, tables: Iterable[str]) -> None:
-        self.tables = list(tables)
-        self.clear()
-
-    def clear(self) -> None:
-        self.columns: dict[str, dict[str, list[Any]]] = {t: {} for t in self.tables}
-        self.runs = 0
-        self.cells = 0
-
-    def take(self) -> dict[str, dict[str, list[Any]]]:
-        """The columns, and an empty batch: what is taken is never committed twice."""
-        columns = self.columns
-        self.clear()
-        return columns
-
-    def add(self, record: dict[str, dict[str, list[Any]]], runs: int = 1) -> None:
-        """Add the rows of ``runs`` finished runs (one record, or a merged chunk)."""
-        for table, cols in record.items():
-            target = self.columns[table]
-            for name, values in cols.items():
-                target.setdefault(name, []).extend(values)
-                self.cells += len(values)
-        self.runs += runs
-
-
-# -- the output folder -----------------------------------------------------------------------
-def _state(exp: Experiment) -> dict[str, Any]:
-    return {
-        "format": FORMAT,
-        "ptce_sim": ptce_sim.__version__,
-        "model_code": provenance.model_code(),
-        "experiment": exp.identity(),
-        "runs": exp.n_runs,
-        "status": "running",
-    }
-
-
-def _difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
-    """The first thing that differs between two states, in words; None if none."""
-    if old.get("format") != new["format"]:
-        return f"it was written by another sweep format ({old.get('format')})"
-    if old.get("model_code") != new["model_code"]:
-        return (
-            f"the model code differs (started with ptce-sim {old.get('ptce_sim')}, model "
-            f"{str(old.get('model_code'))[:12]}; now {new['ptce_sim']}, {new['model_code'][:12]})"
-        )
-    a, b = old.get("experiment", {}), new["experiment"]
-    for key in ("design", "seed", "replicates", "paired", "points", "fixed", "bundles"):
-        if a.get(key) != b[key]:
-            what = {"points": "design points", "fixed": "[set]", "bundles": "bundle levels"}
-            return f"its {what.get(key, key)} differ" + (
-                f" ({a.get(key)!r} then, {b[key]!r} now)"
-                if key in ("design", "seed", "replicates", "paired")
-                else ""
-            )
-    sa, sb = a.get("scenarios", {}), b["scenarios"]
-    if set(sa) != set(sb):
-        return f"its scenarios differ ({sorted(sa)} then, {sorted(sb)} now)"
-    for ref in sb:
-        if sa[ref] != sb[ref]:
-            return f"scenario '{ref}' has changed since (parameters or policies)"
-    if a.get("outputs") != b["outputs"]:
-        return "the outputs kept differ (keep, timeseries or poles)"
-    return None
-
-
-def _clear(out: Path) -> None:
-    """Empty a stillborn folder (see :func:`stillborn`)."""
-    import shutil
-
-    for entry in out.iterdir():
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-
-
-def prepare(exp: Experiment, out: Path, resume: bool) -> dict[str, Any] | None:
-    """Create or check the output folder; return its previous state when resuming."""
-    state_path = out / STATE
-    new = _state(exp)
-    if stillborn(out):
-        _clear(out)
-        resume = False  # nothing was started: start now
-    if not resume:
-        if out.exists() and (not out.is_dir() or any(out.iterdir())):
-            hint = " (add --resume to finish it)" if state_path.is_file() else ""
-            raise ConfigError(
-                f"output folder exists and is not empty; choose another --out{hint}", str(out)
-            )
-        out.mkdir(parents=True, exist_ok=True)
-        try:
-            (out / "experiment.toml").write_text(exp.text, encoding="utf-8")
-            provenance.write_json(new, state_path)  # last: the folder is now a sweep's
-        except BaseException:
-            if stillborn(out):
-                _clear(out)
-            raise
-        return None
-    return check_resume(exp, out, new)
-
-
-def check_resume(exp: Experiment, out: Path, new: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The state of the sweep in ``out`` if ``exp`` may resume it (read only); raise a
-    ConfigError saying why not. The CLI calls it before announcing the sweep."""
-    state_path = out / STATE
-    new = new or _state(exp)
-    if not state_path.is_file():
-        raise ConfigError(
-            f"nothing to resume: no {STATE} (not a sweep folder); run without --resume",
-            str(out),
-        )
-    try:
-        old = provenance.read_json(state_path)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"unreadable {STATE}: {exc}", str(out)) from None
-    diff = _difference(old, new)
-    if diff:
-        raise ConfigError(
-            f"cannot resume: this folder holds another experiment: {diff}; resume with the "
-            f"experiment it was started with ({out / 'experiment.toml'}) or choose another --out",
-            str(out),
-        )
-    return old
-
-
-class Lock:
-    """An exclusive lock on the folder: two sweeps writing one folder would duplicate
-    runs. ``flock`` is released by the kernel when the process dies, even on SIGKILL."""
-
-    def __init__(self, out: Path) -> None:
-        self.path = out / ".lock"
-        self.fh: Any = None
-
-    def __enter__(self) -> Lock:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX
-            return self
-        self.fh = self.path.open("a+")
-        try:
-            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self.fh.close()
-            raise ConfigError(
-                "another sweep is writing into this folder; wait for it or stop it",
-                str(self.path.parent),
-            ) from None
-        self.fh.seek(0)
-        self.fh.truncate()
-        self.fh.write(f"{os.getpid()}\n")
-        self.fh.flush()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fh is not None:
-            self.path.unlink(missing_ok=True)
-            self.fh.close()
 
 
 # -- backends --------------------------------------------------------------------------------

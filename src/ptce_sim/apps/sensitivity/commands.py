@@ -53,6 +53,7 @@ def sensitivity_command(
 
     from ptce_sim.apps.cli_common import INVOCATION, fail, say
     from ptce_sim.apps.cli_sweep import start_compiled
+    from ptce_sim.apps.interrupts import ignore_further_interrupts
     from ptce_sim.apps.outdir import fs_error
     from ptce_sim.apps.progress import LazyProgress
     from ptce_sim.apps.sensitivity.spec import load_experiment, partial_dir
@@ -96,6 +97,7 @@ def sensitivity_command(
         bar.close()
         fail(fs_error(getattr(exc, "filename", None) or out, exc))
     except (Interrupted, KeyboardInterrupt) as stop:
+        ignore_further_interrupts()  # what is finished is saved: only the shutdown remains
         bar.close()
         saved = (
             f"{stop.done} of {stop.total} runs"

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from ptce_sim.apps import runid
-from ptce_sim.apps.sensitivity.spec import Experiment, Factor
+from ptce_sim.apps.sensitivity.factors import Factor
+from ptce_sim.apps.sensitivity.spec import Experiment
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from ptce_sim.apps.sensitivity.analysis import ranking
+from ptce_sim.apps.sensitivity.factors import Factor
 from ptce_sim.apps.sensitivity.pooled import POOLED_DOCS
-from ptce_sim.apps.sensitivity.spec import Experiment, Factor
+from ptce_sim.apps.sensitivity.spec import Experiment
 from ptce_sim.world.summary import SUMMARY_DOCS
 
 if TYPE_CHECKING:

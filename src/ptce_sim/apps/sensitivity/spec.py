@@ -30,10 +30,9 @@ Format (every key but ``method`` and ``[factors]`` has a default)::
     "funding.la_subsidy" = [0, 100]                       # narrower bounds
     "turnover.handover" = { bounds = [0, 1], group = "turnover" }
 
-Factor ranges default to the parameter's declared ``lo``/``hi``; a file may narrow them
-but not widen them, because the model itself rejects values outside the declaration.
-Integer parameters are sampled on the continuous range and rounded; booleans are
-sampled on [0, 1] and read as ``value >= 0.5``. String parameters cannot be factors.
+Factor ranges default to the parameter's declared ``lo``/``hi`` and may be narrowed,
+not widened (``factors.py``, which reads the ``[factors]`` table); the typed fields are
+read by ``fields.py``.
 """
 
 from __future__ import annotations
@@ -44,12 +43,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptce_sim.apps.sensitivity.factors import Factor, read_factors
+from ptce_sim.apps.sensitivity.fields import integer, known_keys, table
 from ptce_sim.apps.sensitivity.pooled import POOLED_DOCS
 from ptce_sim.base.errors import ConfigError, suggest
-from ptce_sim.base.params import check_key
 from ptce_sim.base.tomlfile import read_toml
 from ptce_sim.world import scenario as scenarios
-from ptce_sim.world.parameters import Parameters
 from ptce_sim.world.scenario import Scenario
 from ptce_sim.world.summary import SUMMARY_DOCS
 
@@ -75,29 +74,6 @@ TOP_KEYS = (
     "factors",
 )
 MAX_SOBOL_N = 2**16
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One input varied by the design, with what the reports need to speak about it."""
-
-    key: str
-    lo: float
-    hi: float
-    kind: str = "float"  # "float", "int" or "bool": how a sampled value reaches the model
-    group: str | None = None
-    role: str = "uncertainty"
-    unit: str = ""
-    doc: str = ""
-
-    def cast(self, x: float) -> float | int | bool:
-        """Turn a sampled number into the value the model receives."""
-        x = min(max(float(x), self.lo), self.hi)  # SALib's scaling can overshoot by an ulp
-        if self.kind == "int":
-            return round(x)
-        if self.kind == "bool":
-            return bool(x >= 0.5)
-        return x
 
 
 @dataclass(frozen=True)
@@ -158,27 +134,27 @@ def load_experiment(path: str | Path) -> Experiment:
             allowed="one of " + ", ".join(repr(m) for m in METHODS),
             hint=suggest(str(method), METHODS) if isinstance(method, str) else None,
         )
-    seed = _int(data, "seed", 1, 1, src, "seeds >= 1: SALib treats 0 as 'no seed'")
-    replicates = _int(data, "replicates", 1, 1, src)
+    seed = integer(data, "seed", 1, 1, src, "seeds >= 1: SALib treats 0 as 'no seed'")
+    replicates = integer(data, "replicates", 1, 1, src)
     description = data.get("description", "")
     if not isinstance(description, str):
         raise ConfigError("wrong type, expected a string", src, "description", description)
 
     base = _base_scenario(data, path)
-    fixed = _table(data, "set", src)
+    fixed = table(data, "set", src)
     try:
         base = base.with_overrides(dict(fixed), f"{src} [set]")
     except ConfigError as err:
         raise err.at(src) if not err.source else err from None
 
     outputs = _outputs(data, src)
-    factors = _factors(data, base, src)
-    morris = _table(data, "morris", src)
-    sobol = _table(data, "sobol", src)
-    _known(morris, ("trajectories", "num_levels"), src, "morris")
-    _known(sobol, ("n", "second_order"), src, "sobol")
-    trajectories = _int(morris, "trajectories", 20, 2, src, prefix="morris.")
-    num_levels = _int(morris, "num_levels", 4, 2, src, prefix="morris.")
+    factors = read_factors(data, src)
+    morris = table(data, "morris", src)
+    sobol = table(data, "sobol", src)
+    known_keys(morris, ("trajectories", "num_levels"), src, "morris")
+    known_keys(sobol, ("n", "second_order"), src, "sobol")
+    trajectories = integer(morris, "trajectories", 20, 2, src, prefix="morris.")
+    num_levels = integer(morris, "num_levels", 4, 2, src, prefix="morris.")
     if num_levels % 2:
         raise ConfigError(
             "must be even (Morris' trajectories need a level step of num_levels / 2)",
@@ -187,7 +163,7 @@ def load_experiment(path: str | Path) -> Experiment:
             num_levels,
             allowed="an even integer >= 2, e.g. 4",
         )
-    n = _int(sobol, "n", 512, 4, src, prefix="sobol.")
+    n = integer(sobol, "n", 512, 4, src, prefix="sobol.")
     if n & (n - 1) or n > MAX_SOBOL_N:
         lower = 2 ** int(math.log2(n))
         raise ConfigError(
@@ -279,43 +255,6 @@ def find(ref: str) -> Path:
     return find_experiment(ref)
 
 
-def _int(
-    data: Mapping[str, Any],
-    key: str,
-    default: int,
-    lo: int,
-    src: str,
-    why: str = "",
-    prefix: str = "",
-) -> int:
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError("wrong type, expected an integer", src, prefix + key, value)
-    if value < lo:
-        message = f"must be at least {lo}" + (f" ({why})" if why else "")
-        raise ConfigError(message, src, prefix + key, value, allowed=f"an integer >= {lo}")
-    return value
-
-
-def _table(data: Mapping[str, Any], key: str, src: str) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"'{key}' must be a table [{key}]", src, key, value)
-    return value
-
-
-def _known(table: Mapping[str, Any], allowed: tuple[str, ...], src: str, section: str) -> None:
-    for key in table:
-        if key not in allowed:
-            raise ConfigError(
-                "unknown key",
-                src,
-                f"{section}.{key}",
-                hint=suggest(key, allowed),
-                allowed="one of " + ", ".join(allowed),
-            )
-
-
 def _base_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
     ref = data.get("scenario", "baseline")
     if not isinstance(ref, str):
@@ -347,78 +286,3 @@ def _outputs(data: Mapping[str, Any], src: str) -> tuple[str, ...]:
     if len(set(outputs)) != len(outputs):
         raise ConfigError("a summary is named twice", src, "outputs", outputs)
     return tuple(outputs)
-
-
-def _factors(data: Mapping[str, Any], base: Scenario, src: str) -> tuple[Factor, ...]:
-    table = _table(data, "factors", src)
-    specs = {key: check_key(Parameters, key, src) for key in table}  # a typo named first
-    if len(table) < 2:
-        raise ConfigError(
-            'name at least 2 factors, e.g. "turnover.rate" = {}', src, "factors", len(table)
-        )
-    out = []
-    for key, raw in table.items():
-        spec = specs[key]
-        where = f"factors.{key}"
-        if spec.type is str:
-            raise ConfigError(
-                "a text parameter cannot be a factor; compare its values with a sweep",
-                src,
-                where,
-                allowed="a number, an integer or a boolean parameter",
-            )
-        if spec.role == "structure" and spec.key == "run.steps":
-            raise ConfigError("the horizon cannot be a factor", src, where)
-        bounds: Any = None
-        group = None
-        if isinstance(raw, list):
-            bounds = raw
-        elif isinstance(raw, dict):
-            _known(raw, ("bounds", "group"), src, where)
-            bounds = raw.get("bounds")
-            group = raw.get("group")
-            if group is not None and not isinstance(group, str):
-                raise ConfigError("wrong type, expected a string", src, f"{where}.group", group)
-        else:
-            raise ConfigError(
-                'expected {} (declared bounds), [lo, hi] or { bounds = [lo, hi], group = "g" }',
-                src,
-                where,
-                raw,
-            )
-        out.append(_factor(spec, bounds, group, src, where))
-    return tuple(out)
-
-
-def _factor(spec: Any, bounds: Any, group: str | None, src: str, where: str) -> Factor:
-    if spec.type is bool:
-        lo_decl, hi_decl = 0.0, 1.0
-    else:
-        lo_decl, hi_decl = spec.lo, spec.hi
-    if bounds is None:
-        if lo_decl is None or hi_decl is None:
-            raise ConfigError("the parameter has no declared bound; give [lo, hi]", src, where)
-        lo, hi = float(lo_decl), float(hi_decl)
-    else:
-        ok = (
-            isinstance(bounds, list)
-            and len(bounds) == 2
-            and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
-        )
-        if not ok:
-            raise ConfigError("expected [lo, hi], two numbers", src, where, bounds)
-        lo, hi = float(bounds[0]), float(bounds[1])
-        if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
-            raise ConfigError("expected lo < hi, both finite", src, where, bounds)
-        outside = (lo_decl is not None and lo < lo_decl) or (hi_decl is not None and hi > hi_decl)
-        if outside:
-            raise ConfigError(
-                "bounds outside the parameter's declared range (the model would reject them)",
-                src,
-                where,
-                bounds,
-                allowed=f"within {spec.allowed}",
-                meaning=spec.doc,
-            )
-    kind = "bool" if spec.type is bool else "int" if spec.type is int else "float"
-    return Factor(spec.key, lo, hi, kind, group, spec.role, spec.unit, spec.doc)
