@@ -63,7 +63,7 @@ CHILD = textwrap.dedent(
 
     from ptce_sim.apps import calibration, compare, patterns, patterns_view, report
     from ptce_sim.apps.sensitivity import report as sens
-    from ptce_sim.apps.sweep import META_KEY
+    from ptce_sim.apps.sweep_tables import META_KEY
     from ptce_sim.world.survival import kaplan_meier
 
     rng = np.random.default_rng(1)
