@@ -1,6 +1,6 @@
 """Compile the model's kernels once, visibly, before anything runs.
 
-Why: numba compiles the kernels at their first call, about 150 s of CPU on one core
+Why: numba compiles the kernels at their first call, about two minutes of CPU on one core
 (minutes more on a loaded machine), and a newcomer's first command used to sit on a blank
 screen meanwhile; worse, every worker of a parallel command compiled the same kernels at
 the same time. Now a command first asks numba whether its on-disk cache holds the
@@ -89,7 +89,7 @@ def compile_here() -> None:
 def compile_part() -> None:
     """The other half of the compilation, in a second child beside :func:`compile_here`.
 
-    Why: compiling is single-threaded, about 150 s of CPU, nine tenths of it in the
+    Why: compiling is single-threaded, about two minutes of CPU, nine tenths of it in the
     month's phase kernels, each compiled and cached on its own. :func:`compile_here`
     compiles them in the order ``kernels.month`` calls them; this child compiles the
     later ones first (their types read from a fresh territory's records, nothing run),
