@@ -95,7 +95,9 @@ def test_a_leaders_departure_lowers_member_trust_and_joint_projects() -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="issue 14, open: under the calibrated baseline the handover's effect a year on "
-    "is +0.012 trust, 1.8 SE over 30 paired seeds (needs > 3 SE)",
+    "is +0.004 +- 0.004 trust on 100 paired seeds (z = 1.0; 30 seeds had shown 1.8 SE): a "
+    "handover passes organisation trust to the successor's trust values, but pole trust "
+    "counts tied pairs and a successor has no tie until it cooperates",
 )
 def test_handing_relations_over_softens_a_leaders_departure() -> None:
     """A year on, the leader's successor in its post has arrived: with a full handover
