@@ -94,3 +94,32 @@ def test_the_digest_ignores_the_rest_of_the_package(
 
 def test_a_missing_folder_is_left_alone(tmp_path: Path) -> None:
     assert not cache_guard.guard(tmp_path / "absent")
+
+
+def _opt_level(code: str, **env: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k != "NUMBA_OPT"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("code", "env", "level"),
+    [
+        ("import ptce_sim.world.kernels", {}, "1"),  # the package's choice
+        ("import ptce_sim.world.kernels", {"NUMBA_OPT": "3"}, "3"),  # the user's choice
+        ("import numba; import ptce_sim.world.kernels", {}, "3"),  # numba already loaded
+    ],
+)
+def test_the_kernels_optimisation_level_leaves_a_users_choice_alone(
+    code: str, env: dict[str, str], level: str
+) -> None:
+    """LLVM level 1 for the kernels (a shorter first compilation, the same bits), set
+    only when numba is not loaded yet and the user chose no level."""
+    assert _opt_level(code + "; import numba; print(int(numba.config.OPT))", **env) == level
