@@ -4,6 +4,7 @@
   can take a few ms) and without an on-disk example database (tests never write into the
   repository).
 - ``write_toml`` writes scenario files into ``tmp_path`` (never into the repository).
+- ``starved_funding``: the overrides of a territory whose formal poles get no money.
 """
 
 from __future__ import annotations
@@ -72,3 +73,17 @@ on = { "turnover.handover" = 0.6, "poles.succession_support" = 0.05 }
 def tiny_experiment(write_toml: WriteToml) -> Path:
     """Path of :data:`TINY_EXPERIMENT` written into ``tmp_path``."""
     return write_toml("tiny.toml", TINY_EXPERIMENT)
+
+
+@pytest.fixture(scope="session")
+def starved_funding() -> dict[str, float]:
+    """Formal poles with no money at all (no dues, no subsidy, no revenue share, no
+    pledge, no volunteer): the shipped policies alone give too few deaths of funding to
+    test the rules about them, so those tests add runs with these overrides."""
+    return {
+        "funding.la_subsidy": 0.0,
+        "funding.dues_flat": 0.0,
+        "funding.revenue_share": 0.0,
+        "poles.volunteer_animation": 0.0,
+        "poles.pledge_share": 0.0,
+    }

@@ -173,22 +173,12 @@ SHIPPED_POLICIES = ("baseline", "no_support", "dues_only", "local_subsidy", "cal
                     "structural", "matching_funds", "high_turnover")  # fmt: skip
 
 
-#: Formal poles with no money at all (no dues, no subsidy, no revenue share, no pledge,
-#: no volunteer): the shipped policies alone give too few deaths of funding to test the
-#: rule, so the cause-of-death checks include these runs.
-STARVED = {
-    "funding.la_subsidy": 0.0,
-    "funding.dues_flat": 0.0,
-    "funding.revenue_share": 0.0,
-    "poles.volunteer_animation": 0.0,
-    "poles.pledge_share": 0.0,
-}
-
-
 @pytest.fixture(scope="module")
-def policy_runs() -> list[Any]:
+def policy_runs(starved_funding: dict[str, float]) -> list[Any]:
+    """The shipped policies, and territories whose formal poles get no money (the shipped
+    policies alone give too few deaths of funding to test the rule)."""
     runs = [run_one(scenarios.load(name), seed=s) for name in SHIPPED_POLICIES for s in range(1, 7)]
-    starved = scenarios.load("baseline").with_overrides(STARVED)
+    starved = scenarios.load("baseline").with_overrides(starved_funding)
     return runs + [run_one(starved, seed=s) for s in range(1, 9)]
 
 

@@ -91,20 +91,14 @@ def test_statuses_only_move_forward(runs: list[TerritoryModel]) -> None:
                 last[pid] = status
 
 
-STARVED = {
-    "funding.la_subsidy": 0.0,
-    "funding.dues_flat": 0.0,
-    "funding.revenue_share": 0.0,
-    "poles.volunteer_animation": 0.0,
-    "poles.pledge_share": 0.0,
-}
-
-
-def test_a_dead_pole_has_a_cause_and_no_members(runs: list[TerritoryModel]) -> None:
+def test_a_dead_pole_has_a_cause_and_no_members(
+    runs: list[TerritoryModel], starved_funding: dict[str, float]
+) -> None:
     dead = 0
     starved = []
+    spec = scenarios.load("baseline").with_overrides(starved_funding)
     for seed in (1, 2):
-        model = TerritoryModel(scenarios.load("baseline").with_overrides(STARVED), seed=seed)
+        model = TerritoryModel(spec, seed=seed)
         for _ in range(model.params.run.steps):
             model.step()
             _check_membership(model)
