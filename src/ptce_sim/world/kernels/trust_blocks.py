@@ -126,7 +126,7 @@ def remove_persons(persons, trust):
     Why the walks differ: a pair has a ``floor`` and a ``pair_history`` only where it has
     a tie (``from_outcomes`` sets the three together), so those are cleared at the
     leaver's ties alone; the trust column is written whole. A column is a strided walk
-    through memory and was most of a month's turnover when four were written."""
+    through memory: one per leaver instead of four."""
     P = trust.scaled.shape[0]
     g = trust.scale[0]
     lost = 0

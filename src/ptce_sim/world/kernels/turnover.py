@@ -27,12 +27,11 @@ def turnover(streams, t, P, persons, orgs, trust, tally):  # pragma: no cover - 
     """Tenures grow, vacancies run down (a post whose vacancy ends gets its newcomer,
     with the handover of its organisation's pole), persons in post leave. Counts the
     arrivals, departures and ties lost into ``tally``."""
-    # Drawn flat then reshaped (the same numbers in the same order): one compiled
-    # specialisation of random() fewer for numba to build.
-    n_slots = persons.present.shape[0]
-    u = streams.turnover.random(3 * n_slots * S).reshape((3, n_slots, S))
     present, vacancy = persons.present, persons.vacancy
     n = present.shape[0]
+    # Drawn flat then reshaped (the same numbers in the same order): one compiled
+    # specialisation of random() fewer for numba to build.
+    u = streams.turnover.random(3 * n * S).reshape((3, n, S))
     arrivals = np.empty(n * S, dtype=np.int64)
     departures = np.empty(n * S, dtype=np.int64)
     na = 0
