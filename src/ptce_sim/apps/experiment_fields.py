@@ -111,17 +111,10 @@ def kept_summaries(data: Mapping[str, Any], src: str) -> tuple[str, ...]:
         return tuple(SUMMARY_DOCS)
     if not isinstance(keep, list) or not keep:
         raise ConfigError("expected a non-empty list of summary names", src, "keep", keep)
-    for name in keep:
-        if name not in SUMMARY_DOCS:
-            raise ConfigError(
-                "unknown summary",
-                src,
-                "keep",
-                name,
-                hint=suggest(str(name), SUMMARY_DOCS),
-                allowed="names listed in docs/outputs.md (per-run summaries)",
-            )
-    return tuple(dict.fromkeys(keep))
+    return _known_names(
+        keep, SUMMARY_DOCS, "unknown summary", src, "keep",
+        allowed="names listed in docs/outputs.md (per-run summaries)",
+    )  # fmt: skip
 
 
 def kept_metrics(data: Mapping[str, Any], src: str) -> tuple[str, ...]:
@@ -133,9 +126,21 @@ def kept_metrics(data: Mapping[str, Any], src: str) -> tuple[str, ...]:
         return tuple(metrics)
     if not isinstance(raw, list) or not raw:
         raise ConfigError("expected true, false or a list of metrics", src, "timeseries", raw)
-    for name in raw:
-        if name not in metrics:
-            raise ConfigError(
-                "unknown metric", src, "timeseries", name, hint=suggest(str(name), metrics)
-            )
-    return tuple(dict.fromkeys(raw))
+    return _known_names(raw, metrics, "unknown metric", src, "timeseries")
+
+
+def _known_names(
+    names: list[Any],
+    known: Any,
+    message: str,
+    src: str,
+    key: str,
+    allowed: str | None = None,
+) -> tuple[str, ...]:
+    """``names`` without repeats, in order, once every one is in ``known``; the first
+    unknown one is an error naming it, with the nearest known name as a hint."""
+    for name in names:
+        if name not in known:
+            hint = suggest(str(name), known)
+            raise ConfigError(message, src, key, name, hint=hint, allowed=allowed)
+    return tuple(dict.fromkeys(names))
